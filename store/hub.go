@@ -6,11 +6,16 @@ import (
 )
 
 // Change announces that a committed write touched a PO. Resync means the
-// subscriber fell behind and should reload everything it shows.
+// subscriber fell behind and should reload everything it shows; Sync means
+// the sync engine's status (last sync, pushes in flight, errors) changed.
 type Change struct {
 	Number string
 	Resync bool
+	Sync   bool
 }
+
+// syncKey is the pending-set key of a Sync change; PO numbers never contain NUL.
+const syncKey = "\x00sync"
 
 // Hub fans committed changes out to subscribers. Publish never blocks: each
 // subscriber keeps a set of pending PO numbers, so many changes to one PO
@@ -87,9 +92,13 @@ func (s *Subscription) add(change Change, buffer int) {
 		s.pending = make(map[string]struct{})
 		s.order = nil
 	default:
-		if _, seen := s.pending[change.Number]; !seen {
-			s.pending[change.Number] = struct{}{}
-			s.order = append(s.order, change.Number)
+		key := change.Number
+		if change.Sync {
+			key = syncKey
+		}
+		if _, seen := s.pending[key]; !seen {
+			s.pending[key] = struct{}{}
+			s.order = append(s.order, key)
 		}
 	}
 	s.mu.Unlock()
@@ -114,8 +123,12 @@ func (s *Subscription) Drain() []Change {
 		return []Change{{Resync: true}}
 	}
 	changes := make([]Change, len(s.order))
-	for i, number := range s.order {
-		changes[i] = Change{Number: number}
+	for i, key := range s.order {
+		if key == syncKey {
+			changes[i] = Change{Sync: true}
+		} else {
+			changes[i] = Change{Number: key}
+		}
 	}
 	s.pending = make(map[string]struct{})
 	s.order = nil

@@ -319,7 +319,7 @@ func (s *Store) ImportRemote(remote RemotePO) (po PO, created bool, err error) {
 			ID: id, Number: FormatNumber(id), Status: StatusApproved, Supplier: remote.Supplier,
 			Currency: currency, ExpectedDate: remote.ExpectedDate, Notes: remote.Notes,
 			CreatedAt: now, Lines: []Line{}, History: []Event{},
-			WMS: &WMSLink{Connector: remote.Connector, RemoteID: remote.RemoteID, State: PushImported,
+			WMS: &WMSLink{Connector: remote.Connector, Label: remote.Label, RemoteID: remote.RemoteID, State: PushImported,
 				LastSyncAt: now, RemoteAsOf: remote.AsOf.UTC()},
 		}
 		for _, line := range remote.Lines {
@@ -336,19 +336,6 @@ func (s *Store) ImportRemote(remote RemotePO) (po PO, created bool, err error) {
 		return s.putPO(tx, po, "")
 	})
 	return po, created, err
-}
-
-// SetLinkLabel stores the display name used in lock messages for POs
-// imported before the connector's label was known.
-func (s *Store) SetLinkLabel(number, label string) error {
-	_, err := s.update(number, func(po *PO, _ time.Time) (bool, error) {
-		if po.WMS == nil || po.WMS.Label == label {
-			return false, nil
-		}
-		po.WMS.Label = label
-		return true, nil
-	})
-	return err
 }
 
 // GetState returns the value stored under key in a connector's namespace,
@@ -410,4 +397,12 @@ func (s *Store) StateKeys(namespace string) ([]string, error) {
 		})
 	})
 	return keys, err
+}
+
+// DropPush removes a queued push whose PO no longer waits for it (the PO
+// was deleted, or its push already completed before a crash).
+func (s *Store) DropPush(number string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).Delete([]byte(number))
+	})
 }

@@ -370,7 +370,9 @@ type RemoteUpdate struct {
 
 // RemotePO is a PO found in the WMS during the initial import.
 type RemotePO struct {
-	Connector    string
+	Connector string
+	// Label is the connector's display name, kept for lock messages.
+	Label        string
 	RemoteID     string
 	Reference    string
 	Supplier     string
