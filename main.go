@@ -30,11 +30,11 @@ var version = "dev"
 // App is what every subcommand works with: the open store, the
 // configuration, the sync engine and who is acting.
 type App struct {
-	Store  *store.Store
-	Config Config
-	Engine *wms.Engine
-	Actor  store.Actor
-	Logger *log.Logger
+	Store   *store.Store
+	Config  Config
+	Engine  *wms.Engine
+	Actor   store.Actor
+	Logger  *log.Logger
 	logFile io.Closer
 	// Paths of the files in use, for messages.
 	DBPath     string
