@@ -1,0 +1,291 @@
+package forecast
+
+// Method names a forecasting method, as written in JSON.
+type Method string
+
+// Forecasting methods. Every method reads only days up to its origin and
+// skips stockout days, so the backtest never sees the future.
+const (
+	// MethodMovingAverage is the mean of the last 90 calendar days,
+	// stockout days left out (the default of most Shopify restock apps).
+	MethodMovingAverage Method = "moving_average"
+	// MethodSES is simple exponential smoothing of daily demand.
+	MethodSES Method = "ses"
+	// MethodHolt is Holt's linear trend with a damped trend, for SKUs whose
+	// demand grows or shrinks steadily.
+	MethodHolt Method = "holt_damped"
+	// MethodSBA is Croston's method with the Syntetos-Boylan bias
+	// correction (1 - alpha/2), for intermittent demand.
+	MethodSBA Method = "sba"
+	// MethodTSB is Teunter-Syntetos-Babai: it smooths the probability of
+	// demand every day, so the forecast decays when a SKU stops selling.
+	MethodTSB Method = "tsb"
+	// MethodSeasonal repeats the same weeks of last year (364 days back, so
+	// weekdays line up), scaled by the ratio of the last 90 days to the same
+	// 90 days a year earlier. Used only with at least two years of history.
+	MethodSeasonal Method = "seasonal"
+	// MethodNone forecasts zero: the SKU has no sales in the last 180 days
+	// or none at all.
+	MethodNone Method = "none"
+)
+
+// Smoothing parameters. They are fixed rather than fitted per SKU:
+// Kourentzes (2014) found that fitting intermittent methods with the usual
+// error measures gains little, and fixed values keep 20,000 SKUs fast.
+const (
+	maWindow       = 90
+	maMinInStock   = 7
+	sesAlpha       = 0.1
+	holtAlpha      = 0.1
+	holtBeta       = 0.01
+	holtPhi        = 0.98
+	crostonAlpha   = 0.1
+	tsbAlpha       = 0.1
+	tsbBeta        = 0.05
+	warmupDays     = 14
+	seasonLag      = 364
+	seasonMinDays  = 730
+	seasonRatioMin = 0.25
+	seasonRatioMax = 4.0
+)
+
+// model is one method's running state. observe consumes day t in order;
+// forecast fills out with the demand of the days after the last day
+// observed.
+type model interface {
+	observe(t int)
+	forecast(out []float64)
+}
+
+func newModel(method Method, s *Series) model {
+	switch method {
+	case MethodMovingAverage:
+		return &movingAverage{s: s, last: -1}
+	case MethodSES:
+		return &ses{s: s}
+	case MethodHolt:
+		return &holt{s: s}
+	case MethodSBA:
+		return &sba{s: s}
+	case MethodTSB:
+		return &tsb{s: s}
+	case MethodSeasonal:
+		return &seasonal{s: s, last: -1}
+	}
+	return zero{}
+}
+
+func fill(out []float64, value float64) {
+	for i := range out {
+		out[i] = value
+	}
+}
+
+type zero struct{}
+
+func (zero) observe(int)            {}
+func (zero) forecast(out []float64) { fill(out, 0) }
+
+// movingAverage reads the series directly at forecast time, which happens
+// only at backtest origins and at the end.
+type movingAverage struct {
+	s    *Series
+	last int
+}
+
+func (m *movingAverage) observe(t int) { m.last = t }
+
+func (m *movingAverage) forecast(out []float64) {
+	fill(out, inStockMean(m.s, m.last-maWindow+1, m.last, maMinInStock, 365))
+}
+
+// inStockMean returns the mean demand of in-stock days in [from, to]. With
+// fewer than minDays in-stock days there, the window is widened back to
+// widen days.
+func inStockMean(s *Series, from, to, minDays, widen int) float64 {
+	sum, days := 0.0, 0
+	for t := max(0, from); t <= to; t++ {
+		if s.InStock(t) {
+			sum += s.Units[t]
+			days++
+		}
+	}
+	if days < minDays && widen > to-from+1 && from > 0 {
+		return inStockMean(s, to-widen+1, to, 0, 0)
+	}
+	if days == 0 {
+		return 0
+	}
+	return sum / float64(days)
+}
+
+// warmup averages the first in-stock days before smoothing starts, so no
+// method depends on a single first observation.
+type warmup struct {
+	sum  float64
+	days int
+}
+
+func (w *warmup) add(y float64) bool {
+	w.sum += y
+	w.days++
+	return w.days >= warmupDays
+}
+
+func (w *warmup) mean() float64 {
+	if w.days == 0 {
+		return 0
+	}
+	return w.sum / float64(w.days)
+}
+
+type ses struct {
+	s     *Series
+	w     warmup
+	level float64
+	ready bool
+}
+
+func (m *ses) observe(t int) {
+	if !m.s.InStock(t) {
+		return
+	}
+	y := m.s.Units[t]
+	if !m.ready {
+		m.ready = m.w.add(y)
+		m.level = m.w.mean()
+		return
+	}
+	m.level += sesAlpha * (y - m.level)
+}
+
+func (m *ses) forecast(out []float64) { fill(out, m.level) }
+
+type holt struct {
+	s            *Series
+	w            warmup
+	level, trend float64
+	ready        bool
+}
+
+func (m *holt) observe(t int) {
+	if !m.s.InStock(t) {
+		return
+	}
+	y := m.s.Units[t]
+	if !m.ready {
+		m.ready = m.w.add(y)
+		m.level = m.w.mean()
+		return
+	}
+	previous := m.level
+	m.level = holtAlpha*y + (1-holtAlpha)*(previous+holtPhi*m.trend)
+	m.trend = holtBeta*(m.level-previous) + (1-holtBeta)*holtPhi*m.trend
+}
+
+func (m *holt) forecast(out []float64) {
+	damping := 0.0
+	step := 1.0
+	for i := range out {
+		step *= holtPhi
+		damping += step
+		out[i] = max(0, m.level+damping*m.trend)
+	}
+}
+
+// sba keeps Croston's two smoothed quantities: the size of non-zero demands
+// and the interval between them, counted in in-stock days.
+type sba struct {
+	s        *Series
+	size     float64
+	interval float64
+	sinceHit int
+	seen     bool
+}
+
+func (m *sba) observe(t int) {
+	if !m.s.InStock(t) {
+		return
+	}
+	m.sinceHit++
+	y := m.s.Units[t]
+	if y <= 0 {
+		return
+	}
+	if !m.seen {
+		m.size, m.interval, m.seen = y, float64(m.sinceHit), true
+	} else {
+		m.size += crostonAlpha * (y - m.size)
+		m.interval += crostonAlpha * (float64(m.sinceHit) - m.interval)
+	}
+	m.sinceHit = 0
+}
+
+func (m *sba) forecast(out []float64) {
+	if !m.seen {
+		fill(out, 0)
+		return
+	}
+	fill(out, (1-crostonAlpha/2)*m.size/m.interval)
+}
+
+type tsb struct {
+	s           *Series
+	w           warmup
+	hits        int
+	probability float64
+	size        float64
+	seen, ready bool
+}
+
+func (m *tsb) observe(t int) {
+	if !m.s.InStock(t) {
+		return
+	}
+	y := m.s.Units[t]
+	if y > 0 {
+		if !m.seen {
+			m.size, m.seen = y, true
+		} else {
+			m.size += tsbAlpha * (y - m.size)
+		}
+	}
+	if !m.ready {
+		if y > 0 {
+			m.hits++
+		}
+		m.ready = m.w.add(y)
+		m.probability = float64(m.hits) / float64(m.w.days)
+		return
+	}
+	hit := 0.0
+	if y > 0 {
+		hit = 1
+	}
+	m.probability += tsbBeta * (hit - m.probability)
+}
+
+func (m *tsb) forecast(out []float64) { fill(out, m.probability*m.size) }
+
+type seasonal struct {
+	s    *Series
+	last int
+}
+
+func (m *seasonal) observe(t int) { m.last = t }
+
+func (m *seasonal) forecast(out []float64) {
+	t := m.last
+	recent := inStockMean(m.s, t-maWindow+1, t, 0, 0)
+	yearAgo := inStockMean(m.s, t-seasonLag-maWindow+1, t-seasonLag, 0, 0)
+	ratio := 1.0
+	if yearAgo > 0 {
+		ratio = min(max(recent/yearAgo, seasonRatioMin), seasonRatioMax)
+	}
+	for k := range out {
+		// A week centred on the same weekday 52 weeks before day t+k+1,
+		// never reaching past the origin.
+		day := t + k + 1 - seasonLag
+		out[k] = ratio * inStockMean(m.s, day-3, min(day+3, t), 0, 0)
+	}
+}
