@@ -47,7 +47,9 @@ func validateDate(field, date string) error {
 	return nil
 }
 
-func validateLine(line LineInput) error {
+// validateLine checks one input line. With keepCost, a UnitCost of -1
+// means "keep the current cost" and is allowed.
+func validateLine(line LineInput, keepCost bool) error {
 	if strings.TrimSpace(line.SKU) == "" {
 		return &ValidationError{Field: "SKU", Reason: "a line needs a SKU"}
 	}
@@ -57,7 +59,7 @@ func validateLine(line LineInput) error {
 	if line.Ordered < 0 {
 		return &ValidationError{Field: "quantity", Value: fmt.Sprint(line.Ordered), Reason: "quantity of " + line.SKU + " cannot be negative"}
 	}
-	if line.UnitCost < 0 {
+	if line.UnitCost < 0 && !(keepCost && line.UnitCost == -1) {
 		return &ValidationError{Field: "unit cost", Value: fmt.Sprint(line.UnitCost), Reason: "unit cost of " + line.SKU + " cannot be negative"}
 	}
 	return nil
@@ -80,7 +82,7 @@ func (s *Store) CreatePO(actor Actor, input NewPO) (PO, error) {
 	}
 	seen := map[string]bool{}
 	for _, line := range input.Lines {
-		if err := validateLine(line); err != nil {
+		if err := validateLine(line, false); err != nil {
 			return PO{}, err
 		}
 		if seen[line.SKU] {
@@ -327,7 +329,7 @@ func orNone(text string) string {
 func applyLineEdit(po *PO, edit Edit, changes *[]string) error {
 	seen := map[string]bool{}
 	for _, line := range edit.Lines {
-		if err := validateLine(line); err != nil {
+		if err := validateLine(line, true); err != nil {
 			return err
 		}
 		if seen[line.SKU] {
