@@ -1,0 +1,125 @@
+// Package ui is poboard's terminal board: a PO list, a detail pane and a
+// sync status pane, with forms for POs and receipts, a status menu, the push
+// to the WMS and the integrations view. One Model serves one terminal, local
+// or an SSH session; every session shares the store and the sync engine.
+package ui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+
+	"poboard/store"
+	"poboard/wms"
+)
+
+// Deps is what the board needs from the process that runs it.
+type Deps struct {
+	Store *store.Store
+	// Engine is the sync engine; nil runs the board without a WMS, so the
+	// push, sync and integrations keys explain that sync is off.
+	Engine *wms.Engine
+	// Actor is who acts: a buyer, or a warehouse lead who may only read.
+	Actor store.Actor
+	// Renderer is the session's renderer over SSH and
+	// lipgloss.DefaultRenderer() locally; nil means the default.
+	Renderer *lipgloss.Renderer
+	// Logger writes to the log file, never to the terminal; nil discards.
+	Logger *log.Logger
+	// Context is the session's lifetime; the change subscription ends with it.
+	Context context.Context
+	// Now is the clock for "overdue" and for the time zone of shown times;
+	// time.Now when nil.
+	Now func() time.Time
+}
+
+// Syncer is the part of the sync engine the board calls. *wms.Engine
+// implements it.
+type Syncer interface {
+	Info() wms.Info
+	Status() wms.Status
+	RequestPush(actor store.Actor, number string, version uint64) (store.PO, error)
+	SyncNow()
+	Test(ctx context.Context) error
+	ImportExisting(ctx context.Context) (int, error)
+}
+
+// common is the state every pane and dialog shares.
+type common struct {
+	store  *store.Store
+	sync   Syncer
+	actor  store.Actor
+	styles *Styles
+	keys   KeyMap
+	logger *log.Logger
+	ctx    context.Context
+	now    func() time.Time
+}
+
+func newCommon(deps Deps) *common {
+	c := &common{
+		store:  deps.Store,
+		actor:  deps.Actor,
+		keys:   DefaultKeyMap(),
+		logger: deps.Logger,
+		ctx:    deps.Context,
+		now:    deps.Now,
+	}
+	// A nil *wms.Engine stored in the interface would not compare equal
+	// to nil, so it is only stored when set.
+	if deps.Engine != nil {
+		c.sync = deps.Engine
+	}
+	renderer := deps.Renderer
+	if renderer == nil {
+		renderer = lipgloss.DefaultRenderer()
+	}
+	c.styles = NewStyles(renderer)
+	if c.logger == nil {
+		c.logger = log.New(io.Discard)
+	}
+	c.logger = c.logger.WithPrefix("ui")
+	if c.ctx == nil {
+		c.ctx = context.Background()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.actor.Name == "" {
+		c.actor.Name = string(c.actor.Role)
+	}
+	return c
+}
+
+// readOnly reports whether the actor may only read (warehouse leads).
+func (c *common) readOnly() bool {
+	return c.actor.Role == store.RoleWarehouse
+}
+
+// today returns the current calendar date as YYYY-MM-DD in the clock's zone.
+func (c *common) today() string {
+	return c.now().Format(time.DateOnly)
+}
+
+// clock formats t as the board shows times: local date and time to the
+// minute, in the zone of the board's clock.
+func (c *common) clock(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(c.now().Location()).Format("2006-01-02 15:04")
+}
+
+// overdue reports whether a PO still awaiting goods is past its expected date.
+func (c *common) overdue(status store.Status, expected string) bool {
+	if expected == "" {
+		return false
+	}
+	if status != store.StatusOrdered && status != store.StatusPartiallyReceived {
+		return false
+	}
+	return expected < c.today()
+}

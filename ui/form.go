@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// formRow is one row of a form: a label and one or more inputs. Line rows
+// are PO lines or receipt lines, which ctrl+d removes.
+type formRow struct {
+	label string
+	cells []textInput
+	line  bool
+	// widths are the cell widths in cells; nil gives one wide cell.
+	widths []int
+}
+
+// formGrid is the field navigation the PO form and the receipt form share:
+// a flat focus order over every cell of every row, then the Save button.
+type formGrid struct {
+	c     *common
+	rows  []formRow
+	focus  int
+	err    string
+	saving bool
+	offset int
+}
+
+func (c *common) newInput(placeholder, value string, limit int) textInput {
+	input := newTextInput(c.styles)
+	input.Prompt = ""
+	input.Placeholder = placeholder
+	input.CharLimit = limit
+	input.SetValue(value)
+	return input
+}
+
+// cellCount returns the number of focusable cells, without the Save button.
+func (g *formGrid) cellCount() int {
+	count := 0
+	for _, row := range g.rows {
+		count += len(row.cells)
+	}
+	return count
+}
+
+// position returns the row and cell of a flat focus index; row -1 is the
+// Save button.
+func (g *formGrid) position(index int) (row, cell int) {
+	for r, formRow := range g.rows {
+		if index < len(formRow.cells) {
+			return r, index
+		}
+		index -= len(formRow.cells)
+	}
+	return -1, 0
+}
+
+// index returns the flat focus index of a row's cell.
+func (g *formGrid) index(row, cell int) int {
+	index := 0
+	for r := 0; r < row; r++ {
+		index += len(g.rows[r].cells)
+	}
+	return index + cell
+}
+
+// setFocus moves the focus, blurring the old cell and focusing the new.
+func (g *formGrid) setFocus(index int) tea.Cmd {
+	index = clamp(index, 0, g.cellCount())
+	if r, c := g.position(g.focus); r >= 0 {
+		g.rows[r].cells[c].Blur()
+	}
+	g.focus = index
+	if r, c := g.position(index); r >= 0 {
+		return g.rows[r].cells[c].Focus()
+	}
+	return nil
+}
+
+// onSave reports whether the Save button has focus.
+func (g *formGrid) onSave() bool {
+	row, _ := g.position(g.focus)
+	return row < 0
+}
+
+// addRow inserts a line row after the last line row and focuses it.
+func (g *formGrid) addRow(row formRow) tea.Cmd {
+	at := len(g.rows)
+	for at > 0 && !g.rows[at-1].line && g.hasLines() {
+		at--
+	}
+	if !g.hasLines() {
+		at = len(g.rows)
+	}
+	g.rows = append(g.rows[:at], append([]formRow{row}, g.rows[at:]...)...)
+	g.focus = 0
+	for r := range g.rows {
+		for c := range g.rows[r].cells {
+			g.rows[r].cells[c].Blur()
+		}
+	}
+	return g.setFocus(g.index(at, 0))
+}
+
+func (g *formGrid) hasLines() bool {
+	for _, row := range g.rows {
+		if row.line {
+			return true
+		}
+	}
+	return false
+}
+
+// removeFocusedRow drops the line row that has focus.
+func (g *formGrid) removeFocusedRow() {
+	row, _ := g.position(g.focus)
+	if row < 0 || !g.rows[row].line {
+		g.err = "ctrl+d removes a line: move to the line first"
+		return
+	}
+	g.rows = append(g.rows[:row], g.rows[row+1:]...)
+	g.focus = clamp(g.focus, 0, g.cellCount())
+	if r, c := g.position(g.focus); r >= 0 {
+		g.rows[r].cells[c].Focus()
+	}
+}
+
+// update handles navigation and typing. It returns submit when the user
+// pressed enter on Save, cancel on esc.
+func (g *formGrid) update(msg tea.KeyMsg, canAdd bool, newRow func() formRow) (cmd tea.Cmd, submit, cancel bool) {
+	k := g.c.keys
+	if g.saving {
+		return nil, false, false
+	}
+	g.err = ""
+	row, cell := g.position(g.focus)
+	switch {
+	case msg.Type == tea.KeyEsc:
+		return nil, false, true
+	case key.Matches(msg, k.AddLine) && canAdd:
+		return g.addRow(newRow()), false, false
+	case key.Matches(msg, k.RemoveLine):
+		g.removeFocusedRow()
+		return nil, false, false
+	case msg.Type == tea.KeyEnter && g.onSave():
+		return nil, true, false
+	case msg.Type == tea.KeyEnter, msg.Type == tea.KeyTab:
+		return g.setFocus(g.focus + 1), false, false
+	case msg.Type == tea.KeyShiftTab:
+		return g.setFocus(g.focus - 1), false, false
+	case msg.Type == tea.KeyDown:
+		if row >= 0 && row+1 < len(g.rows) {
+			return g.setFocus(g.index(row+1, min(cell, len(g.rows[row+1].cells)-1))), false, false
+		}
+		return g.setFocus(g.cellCount()), false, false
+	case msg.Type == tea.KeyUp:
+		if row < 0 {
+			last := len(g.rows) - 1
+			return g.setFocus(g.index(last, 0)), false, false
+		}
+		if row > 0 {
+			return g.setFocus(g.index(row-1, min(cell, len(g.rows[row-1].cells)-1))), false, false
+		}
+		return nil, false, false
+	}
+	if row >= 0 {
+		g.rows[row].cells[cell], cmd = g.rows[row].cells[cell].Update(msg)
+	}
+	return cmd, false, false
+}
+
+// value returns the trimmed text of a row's cell.
+func (r formRow) value(cell int) string {
+	return strings.TrimSpace(r.cells[cell].Value())
+}
+
+// view renders the rows in a box of width×height: the label column, then
+// the cells, each cell padded to its width; the focused row is marked.
+func (g *formGrid) view(title string, intro []string, width, height int) string {
+	s := g.c.styles
+	inner := width - 2
+	labelWidth := 16
+	var body []string
+	body = append(body, intro...)
+
+	focusRow, _ := g.position(g.focus)
+	var rowLines []string
+	focusLine := 0
+	for r, row := range g.rows {
+		marker := "  "
+		if r == focusRow {
+			marker = s.InputFocused.Render("▸ ")
+			focusLine = len(rowLines)
+		}
+		line := marker + s.Label.Render(padRight(row.label, labelWidth))
+		for c := range row.cells {
+			cellWidth := inner - labelWidth - 4
+			if c < len(row.widths) {
+				cellWidth = row.widths[c]
+			}
+			input := row.cells[c]
+			input.Width = max(1, cellWidth-3)
+			open, close := s.Muted.Render("["), s.Muted.Render("]")
+			if r == focusRow && input.Focused() {
+				open, close = s.InputFocused.Render("["), s.InputFocused.Render("]")
+			}
+			line += open + fit(input.View(), cellWidth-2) + close + " "
+		}
+		rowLines = append(rowLines, line)
+	}
+
+	save := "[ Save ]"
+	if g.saving {
+		save = "Saving…"
+	}
+	if g.onSave() {
+		rowLines = append(rowLines, s.InputFocused.Render("▸ "+save))
+		focusLine = len(rowLines) - 1
+	} else {
+		rowLines = append(rowLines, "  "+s.Muted.Render(save))
+	}
+
+	// Scroll so the focused row stays visible below the intro and above
+	// the error line.
+	room := max(1, height-2-len(intro)-2)
+	if focusLine < g.offset {
+		g.offset = focusLine
+	}
+	if focusLine >= g.offset+room {
+		g.offset = focusLine - room + 1
+	}
+	g.offset = clamp(g.offset, 0, max(0, len(rowLines)-room))
+	end := min(len(rowLines), g.offset+room)
+	body = append(body, rowLines[g.offset:end]...)
+
+	for len(body) < height-3 {
+		body = append(body, "")
+	}
+	body = append(body, "")
+	if g.err != "" {
+		body = append(body, s.Error.Render(g.err))
+	}
+	return s.box(title, body, width, height, true)
+}
+
+// formKeys are the keys the forms show in the footer.
+func formKeys(k KeyMap, lines bool) []key.Binding {
+	keys := []key.Binding{k.NextField, k.PrevField, k.Submit}
+	if lines {
+		keys = append(keys, k.AddLine, k.RemoveLine)
+	}
+	return append(keys, withHelp(k.Back, "esc", "cancel"))
+}

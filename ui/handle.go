@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+// restockMessage is what f shows until restock suggestions come to the board.
+const restockMessage = "restock suggestions: run `poboard import orders FILE` first"
+
+// handleKey routes a key to what has focus: a full-screen view, a dialog in
+// the detail pane, the filter, or the board.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.keys
+	if msg.Type == tea.KeyCtrlC {
+		return m.quit()
+	}
+
+	switch m.mode {
+	case modeHelp:
+		if key.Matches(msg, k.Help) || key.Matches(msg, k.Back) || key.Matches(msg, k.Quit) {
+			m.mode = modeBoard
+		}
+		return nil
+	case modeForm:
+		cmd, done := m.form.update(msg)
+		if done {
+			m.form, m.mode = nil, modeBoard
+		}
+		return cmd
+	case modeReceipt:
+		cmd, done := m.receipt.update(msg)
+		if done {
+			m.receipt, m.mode = nil, modeBoard
+		}
+		return cmd
+	case modeIntegrations:
+		cmd, done := m.integrations.update(msg)
+		if done {
+			m.integrations, m.mode = nil, modeBoard
+			m.status.refresh()
+		}
+		return tea.Batch(cmd, m.spinIfNeeded())
+	}
+
+	if m.detail.dialog != nil {
+		return m.handleDialog(msg)
+	}
+	if m.list.filtering {
+		moved, cmd := m.list.Update(msg)
+		if moved {
+			return tea.Batch(cmd, m.showSelected(false))
+		}
+		return cmd
+	}
+	m.status.notice = notice{}
+	return m.handleBoardKey(msg)
+}
+
+// handleBoardKey handles a key on the board with no dialog open.
+func (m *Model) handleBoardKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.mode = modeHelp
+	case key.Matches(msg, k.NextPane):
+		m.focus = (m.focus + 1) % 3
+	case key.Matches(msg, k.PrevPane):
+		m.focus = (m.focus + 2) % 3
+	case key.Matches(msg, k.FocusList):
+		m.focus = focusList
+	case key.Matches(msg, k.FocusDetail):
+		m.focus = focusDetail
+	case key.Matches(msg, k.FocusStatus):
+		m.focus = focusStatus
+	case key.Matches(msg, k.Open):
+		if m.list.selected != "" {
+			m.focus = focusDetail
+		}
+	case key.Matches(msg, k.Filter):
+		m.focus = focusList
+		_, cmd := m.list.Update(msg)
+		return cmd
+	case key.Matches(msg, k.New):
+		return m.openNewForm()
+	case key.Matches(msg, k.Edit):
+		return m.openEditForm()
+	case key.Matches(msg, k.Status):
+		m.openStatusMenu()
+	case key.Matches(msg, k.Push):
+		m.openPushConfirm()
+	case key.Matches(msg, k.Receipt):
+		m.openReceiptForm()
+	case key.Matches(msg, k.Restock):
+		m.status.setNotice(restockMessage, noticeInfo)
+	case key.Matches(msg, k.Sync):
+		m.syncNow()
+	case key.Matches(msg, k.Integrations):
+		m.integrations = newIntegrationsView(m.c)
+		m.mode = modeIntegrations
+	case key.Matches(msg, k.Demo):
+		return m.loadDemo()
+	default:
+		return m.handlePaneKey(msg)
+	}
+	return nil
+}
+
+// handlePaneKey sends movement keys to the focused pane.
+func (m *Model) handlePaneKey(msg tea.KeyMsg) tea.Cmd {
+	switch m.focus {
+	case focusDetail:
+		m.detail.Update(msg)
+	case focusStatus:
+		m.status.Update(msg)
+	default:
+		moved, cmd := m.list.Update(msg)
+		if moved {
+			return tea.Batch(cmd, m.showSelected(false))
+		}
+		return cmd
+	}
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.sub.Close()
+	return tea.Quit
+}
+
+// selectedPO returns the PO that PO keys act on: the one in the detail
+// pane. ok is false, with a notice set, when there is none yet.
+func (m *Model) selectedPO() (store.PO, bool) {
+	switch {
+	case m.list.selected == "":
+		m.status.setNotice("no PO selected; press n to create one", noticeError)
+		return store.PO{}, false
+	case m.detail.number != m.list.selected || !m.detail.loaded:
+		m.status.setNotice(m.list.selected+" is still loading; press the key again in a moment", noticeInfo)
+		return store.PO{}, false
+	}
+	return m.detail.po, true
+}
+
+// checkWriter sets the notice and returns false for a read-only actor. The
+// store rejects their writes too; this only explains it before a form opens.
+func (m *Model) checkWriter() bool {
+	if m.c.readOnly() {
+		m.status.setError(&store.ForbiddenError{Actor: m.c.actor.Name, Role: m.c.actor.Role})
+		return false
+	}
+	return true
+}
+
+func lockedError(po store.PO) error {
+	return &store.LockedError{Number: po.Number, WMS: wmsLabel(po), Pending: po.PushPending()}
+}
+
+func (m *Model) openNewForm() tea.Cmd {
+	if !m.checkWriter() {
+		return nil
+	}
+	m.form = newPOForm(m.c, nil)
+	m.mode = modeForm
+	return nil
+}
+
+func (m *Model) openEditForm() tea.Cmd {
+	if !m.checkWriter() {
+		return nil
+	}
+	po, ok := m.selectedPO()
+	if !ok {
+		return nil
+	}
+	switch {
+	case po.Locked():
+		m.status.setError(lockedError(po))
+		return nil
+	case po.Status != store.StatusDraft && po.Status != store.StatusApproved && po.Status != store.StatusOrdered:
+		m.status.setNotice(po.Number+" is "+po.Status.Label()+"; only Draft, Approved or Ordered POs can be edited", noticeError)
+		return nil
+	}
+	m.form = newPOForm(m.c, &po)
+	m.mode = modeForm
+	return nil
+}
+
+func (m *Model) openStatusMenu() {
+	if !m.checkWriter() {
+		return
+	}
+	po, ok := m.selectedPO()
+	if !ok {
+		return
+	}
+	targets := store.AllowedTransitions(po)
+	switch {
+	case len(targets) == 0 && po.Locked():
+		m.status.setError(lockedError(po))
+	case len(targets) == 0:
+		m.status.setNotice(po.Number+" is "+po.Status.Label()+", a final status; no change is allowed", noticeError)
+	case po.Status == store.StatusOrdered && !po.Locked() && len(targets) > 0:
+		m.detail.dialog = &statusMenu{po: po, targets: targets}
+		m.status.setNotice("receiving statuses follow receipts: press R for a manual receipt", noticeInfo)
+	default:
+		m.detail.dialog = &statusMenu{po: po, targets: targets}
+	}
+}
+
+func (m *Model) openPushConfirm() {
+	if !m.checkWriter() {
+		return
+	}
+	po, ok := m.selectedPO()
+	if !ok {
+		return
+	}
+	switch {
+	case po.Locked():
+		m.status.setError(lockedError(po))
+	case m.c.sync == nil:
+		m.status.setNotice("sync is off in this process, so POs cannot be pushed; start poboard with a WMS connector", noticeError)
+	case po.Status != store.StatusOrdered:
+		m.status.setNotice(po.Number+" is "+po.Status.Label()+"; only an Ordered PO can be pushed: press s to move it to Ordered", noticeError)
+	default:
+		m.detail.dialog = &pushConfirm{po: po, label: m.c.sync.Info().Label}
+	}
+}
+
+func (m *Model) openReceiptForm() {
+	if !m.checkWriter() {
+		return
+	}
+	po, ok := m.selectedPO()
+	if !ok {
+		return
+	}
+	switch {
+	case po.Locked():
+		m.status.setError(lockedError(po))
+	case po.Status != store.StatusOrdered && po.Status != store.StatusPartiallyReceived && po.Status != store.StatusReceived:
+		m.status.setNotice(po.Number+" is "+po.Status.Label()+"; receipts are recorded on Ordered or Partially received POs", noticeError)
+	default:
+		m.receipt = newReceiptForm(m.c, po)
+		m.mode = modeReceipt
+	}
+}
+
+func (m *Model) syncNow() {
+	if m.c.sync == nil {
+		m.status.setNotice("sync is off in this process; start poboard with a WMS connector to sync", noticeError)
+		return
+	}
+	m.c.sync.SyncNow()
+	m.status.setNotice("sync with "+m.c.sync.Info().Label+" requested", noticeInfo)
+}
+
+// handleDialog handles keys while the status menu or the push confirmation
+// is open.
+func (m *Model) handleDialog(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.keys
+	switch dialog := m.detail.dialog.(type) {
+	case *statusMenu:
+		target, done := dialog.update(k, msg)
+		if !done {
+			return nil
+		}
+		m.detail.dialog = nil
+		m.status.notice = notice{}
+		if target == "" {
+			return nil
+		}
+		po := dialog.po
+		return actionCmd(m.c, po.Number, "moved to "+target.Label(), func() (store.PO, error) {
+			return m.c.store.SetStatus(m.c.actor, po.Number, po.Version, target)
+		}, originStatus)
+
+	case *pushConfirm:
+		switch {
+		case key.Matches(msg, k.Confirm):
+			m.detail.dialog = nil
+			po := dialog.po
+			return actionCmd(m.c, po.Number, "queued for push to "+dialog.label, func() (store.PO, error) {
+				return m.c.sync.RequestPush(m.c.actor, po.Number, po.Version)
+			}, originPush)
+		case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
+			m.detail.dialog = nil
+		}
+	}
+	return nil
+}

@@ -1,0 +1,374 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+// Marks in the list's first column, explained in the help view.
+const (
+	lockMark    = "⊠"
+	pendingMark = "⇡"
+	flagMark    = "⚑"
+	overdueMark = "!"
+)
+
+// receivingStatuses are the statuses the warehouse's receiving view lists.
+var receivingStatuses = []store.Status{store.StatusOrdered, store.StatusPartiallyReceived}
+
+// listPane is the PO list: one row per PO from the stored summaries, a
+// filter, and the selection, which is kept by PO number so that reloads and
+// filters never move it to another PO.
+type listPane struct {
+	c *common
+
+	rows    []store.Summary
+	index   map[string]int
+	visible []int
+	cursor  int
+	offset  int
+	// selected is the number of the selected PO, "" when the list is empty.
+	selected string
+
+	filter    textInput
+	filtering bool
+
+	// receiving limits the list to POs awaiting goods, by expected date:
+	// the warehouse lead's first screen.
+	receiving bool
+	loaded    bool
+
+	width, height int
+}
+
+func newListPane(c *common) listPane {
+	input := newTextInput(c.styles)
+	input.Prompt = "/ "
+	input.Placeholder = "PO number, supplier or SKU"
+	input.CharLimit = 64
+	return listPane{c: c, filter: input, index: map[string]int{}, receiving: c.readOnly()}
+}
+
+// SetSize sets the pane's outer size in cells.
+func (l *listPane) SetSize(width, height int) {
+	l.width, l.height = width, height
+	l.filter.Width = max(1, width-6)
+	l.scroll()
+}
+
+// ShortHelp returns the keys shown in the footer while the list has focus.
+func (l listPane) ShortHelp() []key.Binding {
+	k := l.c.keys
+	if l.filtering {
+		return []key.Binding{k.Open, k.Back}
+	}
+	if l.c.readOnly() {
+		return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sync, k.Help, k.Quit}
+	}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.New, k.Edit, k.Status, k.Push, k.Help, k.Quit}
+}
+
+// FullHelp returns every key that works while the list has focus.
+func (l listPane) FullHelp() [][]key.Binding {
+	k := l.c.keys
+	return [][]key.Binding{k.moveKeys(), append(k.poKeys(), k.Filter), k.paneKeys(), k.globalKeys()}
+}
+
+// setRows replaces every row, as after the first load or a resync.
+func (l *listPane) setRows(summaries []store.Summary) {
+	rows := make([]store.Summary, 0, len(summaries))
+	for _, summary := range summaries {
+		if l.keeps(summary) {
+			rows = append(rows, summary)
+		}
+	}
+	l.rows = rows
+	l.loaded = true
+	l.sortRows()
+	l.applyFilter()
+}
+
+// keeps reports whether the list shows summary at all, filter aside.
+func (l *listPane) keeps(summary store.Summary) bool {
+	if !l.receiving {
+		return true
+	}
+	for _, status := range receivingStatuses {
+		if summary.Status == status {
+			return true
+		}
+	}
+	return false
+}
+
+// sortRows orders rows newest first, or by expected date in the receiving
+// view (undated POs last), and rebuilds the number index.
+func (l *listPane) sortRows() {
+	if l.receiving {
+		sort.SliceStable(l.rows, func(i, j int) bool {
+			a, b := l.rows[i], l.rows[j]
+			if (a.ExpectedDate == "") != (b.ExpectedDate == "") {
+				return b.ExpectedDate == ""
+			}
+			if a.ExpectedDate != b.ExpectedDate {
+				return a.ExpectedDate < b.ExpectedDate
+			}
+			return a.ID < b.ID
+		})
+	} else {
+		sort.Slice(l.rows, func(i, j int) bool { return l.rows[i].ID > l.rows[j].ID })
+	}
+	l.index = make(map[string]int, len(l.rows))
+	for i, row := range l.rows {
+		l.index[row.Number] = i
+	}
+}
+
+// upsert replaces the row of one PO, adds it when new, or drops it when the
+// list no longer shows it. Other rows and the selection stay as they are.
+func (l *listPane) upsert(summary store.Summary) {
+	i, known := l.index[summary.Number]
+	switch {
+	case known && !l.keeps(summary):
+		l.rows = append(l.rows[:i], l.rows[i+1:]...)
+		l.sortRows()
+	case known && l.rows[i].ExpectedDate == summary.ExpectedDate:
+		// Same place in either order: replace in place, no re-sort.
+		l.rows[i] = summary
+	case known:
+		l.rows[i] = summary
+		l.sortRows()
+	case l.keeps(summary):
+		l.rows = append(l.rows, summary)
+		l.sortRows()
+	default:
+		return
+	}
+	l.applyFilter()
+}
+
+// remove drops the row of a PO that no longer exists.
+func (l *listPane) remove(number string) {
+	i, known := l.index[number]
+	if !known {
+		return
+	}
+	l.rows = append(l.rows[:i], l.rows[i+1:]...)
+	l.sortRows()
+	l.applyFilter()
+}
+
+// query returns the filter text, trimmed.
+func (l *listPane) query() string {
+	return strings.TrimSpace(l.filter.Value())
+}
+
+// applyFilter recomputes the visible rows and puts the cursor back on the
+// selected PO when it is still visible, or on the nearest row otherwise.
+func (l *listPane) applyFilter() {
+	query := l.query()
+	l.visible = l.visible[:0]
+	for i := range l.rows {
+		if query == "" || matches(l.rows[i], query) {
+			l.visible = append(l.visible, i)
+		}
+	}
+
+	found := false
+	if l.selected != "" {
+		for pos, i := range l.visible {
+			if l.rows[i].Number == l.selected {
+				l.cursor, found = pos, true
+				break
+			}
+		}
+	}
+	if !found {
+		l.cursor = clamp(l.cursor, 0, len(l.visible)-1)
+		l.selected = ""
+		if len(l.visible) > 0 {
+			l.selected = l.rows[l.visible[l.cursor]].Number
+		}
+	}
+	l.scroll()
+}
+
+// matches reports whether a PO's number, supplier or one of its SKUs
+// contains query, ignoring case.
+func matches(summary store.Summary, query string) bool {
+	if containsFold(summary.Number, query) || containsFold(summary.Supplier, query) {
+		return true
+	}
+	for _, sku := range summary.SKUs {
+		if containsFold(sku, query) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains ignoring ASCII case, without allocating:
+// the filter runs it on every SKU of every PO at each keystroke.
+func containsFold(text, sub string) bool {
+	if len(sub) > len(text) {
+		return false
+	}
+	for start := 0; start+len(sub) <= len(text); start++ {
+		if strings.EqualFold(text[start:start+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectedSummary returns the row under the cursor.
+func (l *listPane) selectedSummary() (store.Summary, bool) {
+	if len(l.visible) == 0 {
+		return store.Summary{}, false
+	}
+	return l.rows[l.visible[l.cursor]], true
+}
+
+// rowsHeight returns how many PO rows fit below the header and filter lines.
+func (l *listPane) rowsHeight() int {
+	height := l.height - 3
+	if l.filtering || l.query() != "" {
+		height--
+	}
+	return max(1, height)
+}
+
+// move puts the cursor delta rows away and keeps it on screen.
+func (l *listPane) move(delta int) {
+	if len(l.visible) == 0 {
+		return
+	}
+	l.cursor = clamp(l.cursor+delta, 0, len(l.visible)-1)
+	l.selected = l.rows[l.visible[l.cursor]].Number
+	l.scroll()
+}
+
+func (l *listPane) scroll() {
+	rows := l.rowsHeight()
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+rows {
+		l.offset = l.cursor - rows + 1
+	}
+	l.offset = clamp(l.offset, 0, max(0, len(l.visible)-rows))
+}
+
+// Update handles keys while the list has focus. It reports whether the
+// selection moved, so the caller loads the newly selected PO.
+func (l *listPane) Update(msg tea.KeyMsg) (moved bool, cmd tea.Cmd) {
+	before := l.selected
+	k := l.c.keys
+
+	if l.filtering {
+		switch msg.Type {
+		case tea.KeyEsc:
+			l.filter.SetValue("")
+			l.filter.Blur()
+			l.filtering = false
+			l.applyFilter()
+		case tea.KeyEnter:
+			l.filter.Blur()
+			l.filtering = false
+		case tea.KeyUp, tea.KeyDown:
+			l.move(map[tea.KeyType]int{tea.KeyUp: -1, tea.KeyDown: 1}[msg.Type])
+		default:
+			l.filter, cmd = l.filter.Update(msg)
+			l.applyFilter()
+		}
+		return l.selected != before, cmd
+	}
+
+	switch {
+	case key.Matches(msg, k.Up):
+		l.move(-1)
+	case key.Matches(msg, k.Down):
+		l.move(1)
+	case key.Matches(msg, k.Top):
+		l.move(-len(l.visible))
+	case key.Matches(msg, k.Bottom):
+		l.move(len(l.visible))
+	case key.Matches(msg, k.PageUp):
+		l.move(-l.rowsHeight())
+	case key.Matches(msg, k.PageDown):
+		l.move(l.rowsHeight())
+	case key.Matches(msg, k.Filter):
+		l.filtering = true
+		cmd = l.filter.Focus()
+		l.scroll()
+	case msg.Type == tea.KeyEsc && l.query() != "":
+		l.filter.SetValue("")
+		l.applyFilter()
+	}
+	return l.selected != before, cmd
+}
+
+// title returns the pane's title with the count of shown POs.
+func (l *listPane) title() string {
+	name := "1 POs"
+	if l.receiving {
+		name = "1 Receiving"
+	}
+	if l.query() != "" {
+		return name + " · " + itoa(len(l.visible)) + " of " + itoa(len(l.rows))
+	}
+	return name + " · " + itoa(len(l.rows))
+}
+
+// View renders the pane at its size.
+func (l *listPane) View(focused bool) string {
+	s := l.c.styles
+	inner := l.width - 2
+	var body []string
+
+	if l.filtering || l.query() != "" {
+		body = append(body, l.filter.View())
+	}
+
+	if !l.loaded {
+		body = append(body, s.Muted.Render("Loading POs…"))
+		return s.box(l.title(), body, l.width, l.height, focused)
+	}
+	if len(l.rows) == 0 {
+		body = append(body, l.emptyText()...)
+		return s.box(l.title(), body, l.width, l.height, focused)
+	}
+
+	cols := l.columns(inner)
+	body = append(body, s.Header.Render(fit(cols.header(), inner)))
+	if len(l.visible) == 0 {
+		body = append(body, s.Muted.Render("No PO matches "+quote(l.query())+"; press esc to clear the filter."))
+	}
+	end := min(len(l.visible), l.offset+l.rowsHeight())
+	for pos := l.offset; pos < end; pos++ {
+		row := l.rows[l.visible[pos]]
+		line := cols.row(l.c, row)
+		if pos == l.cursor {
+			line = s.Selected.Render(fit(plainRow(l.c, cols, row), inner))
+		}
+		body = append(body, line)
+	}
+	return s.box(l.title(), body, l.width, l.height, focused)
+}
+
+func (l *listPane) emptyText() []string {
+	s := l.c.styles
+	if l.receiving {
+		return []string{s.Muted.Render("No POs are awaiting receipt: none is Ordered or Partially received.")}
+	}
+	return []string{
+		s.Bold.Render("No POs yet."),
+		"Press " + s.Help.ShortKey.Render("n") + " to create a PO, or " +
+			s.Help.ShortKey.Render("D") + " to load demo data: suppliers and POs in every status.",
+	}
+}

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+// focus is the pane that receives movement keys.
+type focus int
+
+const (
+	focusList focus = iota
+	focusDetail
+	focusStatus
+)
+
+// mode is what the screen shows: the board or a full-screen view.
+type mode int
+
+const (
+	modeBoard mode = iota
+	modeHelp
+	modeForm
+	modeReceipt
+	modeIntegrations
+)
+
+// Minimum terminal size; below it the board shows how big it needs to be.
+const (
+	minWidth  = 80
+	minHeight = 24
+)
+
+// Model is the board's root model. It implements tea.Model; build it with
+// New, one per terminal or SSH session.
+type Model struct {
+	c *common
+
+	width, height int
+	focus         focus
+	mode          mode
+
+	list   listPane
+	detail detailPane
+	status statusPane
+	help   help.Model
+
+	form         *poForm
+	receipt      *receiptForm
+	integrations *integrationsView
+
+	spinner  spinner.Model
+	spinning bool
+
+	sub *store.Subscription
+	// demoLoading is true while demo data is being written.
+	demoLoading bool
+}
+
+// New builds the board for one session. It subscribes to the store's
+// changes at once, so nothing committed after New is missed; the
+// subscription closes when deps.Context ends or the user quits.
+func New(deps Deps) *Model {
+	c := newCommon(deps)
+	m := &Model{
+		c:      c,
+		list:   newListPane(c),
+		detail: newDetailPane(c),
+		status: newStatusPane(c),
+		help:   help.New(),
+	}
+	m.help.Styles = c.styles.Help
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot))
+	// Panes colour the frame themselves.
+	m.spinner.Style = c.styles.renderer.NewStyle()
+	m.status.refresh()
+
+	m.sub = c.store.Hub().Subscribe()
+	if done := c.ctx.Done(); done != nil {
+		sub := m.sub
+		go func() {
+			<-done
+			sub.Close()
+		}()
+	}
+	c.logger.Debug("board opened", "actor", c.actor.Name, "role", c.actor.Role)
+	return m
+}
+
+// Init loads the PO list and starts listening for changes.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(loadSummariesCmd(m.c), waitChangesCmd(m.c.ctx, m.sub), m.spinIfNeeded())
+}
+
+// Close ends the change subscription; quitting does it too.
+func (m *Model) Close() {
+	m.sub.Close()
+}
+
+// setSize lays the panes out for a width×height terminal: list above
+// detail below 150 columns, side by side from 150, the status pane and the
+// key help at the bottom.
+func (m *Model) setSize(width, height int) {
+	m.width, m.height = max(0, width), max(0, height)
+	m.help.Width = m.width
+
+	statusHeight := 4
+	if m.height >= 40 {
+		statusHeight = 6
+	}
+	rest := max(0, m.height-1-statusHeight)
+	if m.width >= 150 {
+		listWidth := m.width * 55 / 100
+		m.list.SetSize(listWidth, rest)
+		m.detail.SetSize(m.width-listWidth, rest)
+	} else {
+		listHeight := rest / 2
+		m.list.SetSize(m.width, listHeight)
+		m.detail.SetSize(m.width, rest-listHeight)
+	}
+	m.status.SetSize(m.width, statusHeight)
+}
+
+// focusedHelp returns the key help of what has focus.
+func (m *Model) focusedHelp() help.KeyMap {
+	switch m.focus {
+	case focusDetail:
+		return m.detail
+	case focusStatus:
+		return m.status
+	}
+	return m.list
+}
+
+// keyList adapts a list of bindings to help.KeyMap.
+type keyList []key.Binding
+
+func (k keyList) ShortHelp() []key.Binding  { return k }
+func (k keyList) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
+
+// needsSpinner reports whether anything on screen is waiting: a push in
+// flight, a connector job, demo data being written.
+func (m *Model) needsSpinner() bool {
+	if m.status.inFlight() || m.demoLoading {
+		return true
+	}
+	if m.detail.loaded && m.detail.po.PushPending() {
+		return true
+	}
+	return m.integrations != nil && m.integrations.running != ""
+}
+
+// spinIfNeeded starts the spinner when something is waiting. The spinner
+// stops itself once nothing is, so an idle board does not redraw.
+func (m *Model) spinIfNeeded() tea.Cmd {
+	if m.spinning || !m.needsSpinner() {
+		return nil
+	}
+	m.spinning = true
+	return m.spinner.Tick
+}
+
+// spin returns the spinner frame to draw.
+func (m *Model) spin() string {
+	return m.spinner.View()
+}

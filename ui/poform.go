@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+// Rows of the PO form's header; line rows follow them.
+const (
+	rowSupplier = iota
+	rowExpected
+	rowCurrency
+	rowNotes
+	headerRows
+)
+
+// Cells of a line row.
+const (
+	cellSKU = iota
+	cellDescription
+	cellQty
+	cellCost
+)
+
+// poForm creates a PO or edits one: supplier, expected date, currency,
+// notes and lines (SKU, description, quantity, unit cost).
+type poForm struct {
+	grid formGrid
+	// editing is the PO being edited; nil for a new PO.
+	editing *store.PO
+}
+
+func newPOForm(c *common, editing *store.PO) *poForm {
+	f := &poForm{editing: editing, grid: formGrid{c: c}}
+	po := store.PO{Currency: store.DefaultCurrency}
+	if editing != nil {
+		po = *editing
+	}
+	f.grid.rows = []formRow{
+		{label: "Supplier", cells: []textInput{c.newInput("Acme Textiles", po.Supplier, 80)}},
+		{label: "Expected date", cells: []textInput{c.newInput("YYYY-MM-DD", po.ExpectedDate, 10)}},
+		{label: "Currency", cells: []textInput{c.newInput("USD", po.Currency, 3)}},
+		{label: "Notes", cells: []textInput{c.newInput("not sent to the supplier or the WMS", po.Notes, 500)}},
+	}
+	for _, line := range po.Lines {
+		f.grid.rows = append(f.grid.rows, f.lineRow(line.SKU, line.Description, strconv.Itoa(line.Ordered), store.FormatMoney(line.UnitCost, po.Currency)))
+	}
+	if len(po.Lines) == 0 {
+		f.grid.rows = append(f.grid.rows, f.lineRow("", "", "", ""))
+	}
+	f.grid.setFocus(0)
+	return f
+}
+
+func (f *poForm) lineRow(sku, description, qty, cost string) formRow {
+	c := f.grid.c
+	return formRow{label: "Line", line: true, widths: []int{18, 26, 9, 12}, cells: []textInput{
+		c.newInput("SKU", sku, 64),
+		c.newInput("description", description, 120),
+		c.newInput("qty", qty, 9),
+		c.newInput("unit cost", cost, 14),
+	}}
+}
+
+func (f *poForm) title() string {
+	if f.editing != nil {
+		return "Edit " + f.editing.Number
+	}
+	return "New PO"
+}
+
+// update handles a key; it returns the save Cmd once the user saves with
+// valid values, and done when the form closes without saving.
+func (f *poForm) update(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
+	cmd, submit, cancel := f.grid.update(msg, true, func() formRow { return f.lineRow("", "", "", "") })
+	if cancel {
+		return nil, true
+	}
+	if !submit {
+		return cmd, false
+	}
+	return f.save(), false
+}
+
+// save validates the form and returns the Cmd that writes it.
+func (f *poForm) save() tea.Cmd {
+	c := f.grid.c
+	header := f.grid.rows
+	supplier := header[rowSupplier].value(0)
+	expected := header[rowExpected].value(0)
+	currency := header[rowCurrency].value(0)
+	notes := header[rowNotes].value(0)
+	if currency == "" {
+		currency = store.DefaultCurrency
+	}
+
+	lines, err := f.lines(currency)
+	if err != nil {
+		f.grid.err = err.Error()
+		return nil
+	}
+	f.grid.saving = true
+
+	if f.editing == nil {
+		input := store.NewPO{Supplier: supplier, ExpectedDate: expected, Currency: currency, Notes: notes, Lines: lines}
+		return actionCmd(c, "", "created", func() (store.PO, error) {
+			return c.store.CreatePO(c.actor, input)
+		}, originForm)
+	}
+
+	po := *f.editing
+	edit := store.Edit{Supplier: &supplier, ExpectedDate: &expected, Currency: &currency, Notes: &notes,
+		Lines: lines, ReplaceLines: true}
+	return actionCmd(c, po.Number, "saved", func() (store.PO, error) {
+		return c.store.EditPO(c.actor, po.Number, po.Version, edit)
+	}, originForm)
+}
+
+// lines reads the line rows; rows with neither SKU nor quantity are skipped.
+func (f *poForm) lines(currency string) ([]store.LineInput, error) {
+	var lines []store.LineInput
+	for _, row := range f.grid.rows {
+		if !row.line {
+			continue
+		}
+		sku, qtyText, costText := row.value(cellSKU), row.value(cellQty), row.value(cellCost)
+		if sku == "" && qtyText == "" {
+			continue
+		}
+		if sku == "" {
+			return nil, fmt.Errorf("a line with quantity %s has no SKU; type the SKU or remove the line with ctrl+d", qtyText)
+		}
+		qty, err := strconv.Atoi(qtyText)
+		if err != nil || qty < 0 {
+			return nil, fmt.Errorf("quantity %q of %s is not a whole number; type the units, for example 100", qtyText, sku)
+		}
+		cost := int64(0)
+		if costText != "" {
+			cost, err = store.ParseMoney(costText, currency)
+			if err != nil {
+				return nil, fmt.Errorf("unit cost of %s: %w", sku, err)
+			}
+		}
+		lines = append(lines, store.LineInput{SKU: sku, Description: row.value(cellDescription), Ordered: qty, UnitCost: cost})
+	}
+	return lines, nil
+}
+
+// view renders the form in width×height cells.
+func (f *poForm) view(width, height int) string {
+	s := f.grid.c.styles
+	intro := []string{s.Muted.Render("Lines: SKU, description, quantity in units, unit cost in the PO's currency."), ""}
+	return f.grid.view(f.title(), intro, width, height)
+}

@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/wms"
+)
+
+// noticeKind sets how a notice in the status pane looks.
+type noticeKind int
+
+const (
+	noticeInfo noticeKind = iota
+	noticeSuccess
+	noticeError
+)
+
+// notice is the last message for the user: the result of an action or an
+// error with what to do next. It stays until the next key.
+type notice struct {
+	text string
+	kind noticeKind
+}
+
+// statusPane shows the sync engine's state, pushes in flight, the last
+// notice and who the user is.
+type statusPane struct {
+	c *common
+
+	sync   wms.Status
+	notice notice
+	offset int
+
+	width, height int
+}
+
+func newStatusPane(c *common) statusPane {
+	return statusPane{c: c}
+}
+
+// SetSize sets the pane's outer size in cells.
+func (p *statusPane) SetSize(width, height int) {
+	p.width, p.height = width, height
+}
+
+// ShortHelp returns the keys shown in the footer while the status pane has
+// focus.
+func (p statusPane) ShortHelp() []key.Binding {
+	k := p.c.keys
+	return []key.Binding{k.Up, k.Down, k.Sync, k.Integrations, k.Help, k.Quit}
+}
+
+// FullHelp returns every key that works while the status pane has focus.
+func (p statusPane) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{{k.Up, k.Down}, k.paneKeys(), k.globalKeys()}
+}
+
+// refresh takes a new snapshot of the engine's state.
+func (p *statusPane) refresh() {
+	if p.c.sync != nil {
+		p.sync = p.c.sync.Status()
+	}
+}
+
+// inFlight reports whether any push is queued and not yet accepted.
+func (p *statusPane) inFlight() bool {
+	return len(p.sync.InFlight) > 0
+}
+
+func (p *statusPane) setNotice(text string, kind noticeKind) {
+	p.notice = notice{text: text, kind: kind}
+	if kind == noticeError {
+		p.c.logger.Warn("shown to user", "actor", p.c.actor.Name, "message", text)
+	}
+}
+
+func (p *statusPane) setError(err error) {
+	p.setNotice(err.Error(), noticeError)
+}
+
+// Update scrolls the pane when it has more lines than room.
+func (p *statusPane) Update(msg tea.KeyMsg) {
+	k := p.c.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.offset--
+	case key.Matches(msg, k.Down):
+		p.offset++
+	}
+	p.offset = clamp(p.offset, 0, max(0, len(p.content(""))-(p.height-2)))
+}
+
+// View renders the pane; spin is the spinner frame while pushes run.
+func (p *statusPane) View(focused bool, spin string) string {
+	lines := p.content(spin)
+	start := clamp(p.offset, 0, max(0, len(lines)-(p.height-2)))
+	return p.c.styles.box("3 Status", lines[start:], p.width, p.height, focused)
+}
+
+// content lists, in order: the notice, the connector line, pushes in
+// flight, the engine's last error. The notice comes first so that it shows
+// even in the smallest layout.
+func (p *statusPane) content(spin string) []string {
+	s := p.c.styles
+	var lines []string
+
+	switch p.notice.kind {
+	case noticeError:
+		lines = append(lines, s.Error.Render(p.notice.text))
+	case noticeSuccess:
+		lines = append(lines, s.Success.Render(p.notice.text))
+	default:
+		if p.notice.text != "" {
+			lines = append(lines, s.Info.Render(p.notice.text))
+		}
+	}
+
+	lines = append(lines, p.connectorLine()+s.Muted.Render("  ·  you: "+p.c.actor.Name+" ("+string(p.c.actor.Role)+")"))
+	if p.c.sync == nil {
+		return lines
+	}
+	if len(p.sync.InFlight) > 0 {
+		lines = append(lines, s.Spinner.Render(spin)+" pushing: "+strings.Join(p.sync.InFlight, ", "))
+	}
+	if p.sync.LastError != "" {
+		lines = append(lines, s.Error.Render("last sync error: "+p.sync.LastError))
+	}
+	return lines
+}
+
+func (p *statusPane) connectorLine() string {
+	s := p.c.styles
+	if p.c.sync == nil {
+		return s.Muted.Render("sync off: no WMS connector in this process")
+	}
+	state := p.sync
+	name := state.Connector.Label
+	if name == "" {
+		name = p.c.sync.Info().Label
+	}
+	parts := []string{s.Bold.Render(name)}
+	switch {
+	case !state.Configured:
+		parts = append(parts, s.Error.Render("not set up: set "+strings.Join(state.Missing, ", ")+" (press w)"))
+	case state.Running:
+		parts = append(parts, s.Success.Render("running"))
+	default:
+		parts = append(parts, s.Muted.Render("stopped"))
+	}
+	parts = append(parts, "last sync "+p.c.clock(state.LastSync))
+	return strings.Join(parts, s.Muted.Render(" · "))
+}

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"errors"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+// reloadAllAbove is the number of changed POs in one batch above which the
+// board re-reads every row instead of each PO.
+const reloadAllAbove = 64
+
+// Update handles one message. Keys go to what has focus: a form, a dialog,
+// the filter, or the board's panes.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+		return m, nil
+
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+
+	case summariesMsg:
+		return m, m.onSummaries(msg)
+
+	case poMsg:
+		return m, m.onPO(msg)
+
+	case changesMsg:
+		return m, m.onChanges(msg)
+
+	case actionMsg:
+		return m, m.onAction(msg)
+
+	case testMsg:
+		if m.integrations != nil {
+			m.integrations.finishTest(msg)
+		}
+		m.status.refresh()
+		return m, nil
+
+	case importMsg:
+		if m.integrations != nil {
+			m.integrations.finishImport(msg)
+		}
+		m.status.refresh()
+		return m, loadSummariesCmd(m.c)
+
+	case demoMsg:
+		m.demoLoading = false
+		if msg.err != nil {
+			m.status.setNotice("demo data stopped after "+itoa(msg.count)+" POs: "+msg.err.Error(), noticeError)
+		} else {
+			m.status.setNotice("loaded "+itoa(msg.count)+" demo POs; pushed ones receive goods from the simulated warehouse over the next minutes", noticeSuccess)
+		}
+		m.status.refresh()
+		return m, tea.Batch(loadSummariesCmd(m.c), m.spinIfNeeded())
+
+	case spinner.TickMsg:
+		if !m.needsSpinner() {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// onSummaries puts the first load, or a resync, into the list and loads the
+// selected PO.
+func (m *Model) onSummaries(msg summariesMsg) tea.Cmd {
+	if msg.err != nil {
+		m.status.setNotice("reading the PO list failed: "+msg.err.Error()+"; check the log file, then restart poboard", noticeError)
+		return nil
+	}
+	m.list.setRows(msg.summaries)
+	return m.showSelected(true)
+}
+
+// showSelected points the detail at the list's selection and loads it;
+// force reloads it even when it is already shown.
+func (m *Model) showSelected(force bool) tea.Cmd {
+	number := m.list.selected
+	if number == m.detail.number && !force {
+		return nil
+	}
+	m.detail.show(number)
+	if number == "" {
+		return nil
+	}
+	return loadPOCmd(m.c, number)
+}
+
+// onPO applies one re-read PO to its row and to the detail if shown.
+func (m *Model) onPO(msg poMsg) tea.Cmd {
+	if msg.err != nil {
+		if errors.Is(msg.err, store.ErrNotFound) {
+			m.list.remove(msg.number)
+			return m.showSelected(false)
+		}
+		if msg.number == m.detail.number {
+			m.detail.err = msg.err
+		}
+		m.c.logger.Error("reading PO failed", "po", msg.number, "err", msg.err)
+		return nil
+	}
+	m.list.upsert(store.Summarize(msg.po))
+	m.detail.setPO(msg.po)
+	return tea.Batch(m.showSelected(false), m.spinIfNeeded())
+}
+
+// onChanges reloads what the announced changes touched and waits for more.
+func (m *Model) onChanges(changes changesMsg) tea.Cmd {
+	cmds := []tea.Cmd{waitChangesCmd(m.c.ctx, m.sub)}
+	m.status.refresh()
+
+	numbers := 0
+	for _, change := range changes {
+		if change.Number != "" {
+			numbers++
+		}
+	}
+	for _, change := range changes {
+		switch {
+		case change.Resync || numbers > reloadAllAbove:
+			m.c.logger.Debug("reloading every PO", "changes", len(changes))
+			return tea.Batch(append(cmds, loadSummariesCmd(m.c), m.spinIfNeeded())...)
+		case change.Number != "":
+			cmds = append(cmds, loadPOCmd(m.c, change.Number))
+		}
+	}
+	return tea.Batch(append(cmds, m.spinIfNeeded())...)
+}
+
+// onAction shows the result of a write and updates what shows its PO.
+func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.onActionError(msg)
+	}
+
+	switch msg.origin {
+	case originForm:
+		m.form = nil
+		m.mode = modeBoard
+	case originReceipt:
+		m.receipt = nil
+		m.mode = modeBoard
+	}
+	po := msg.po
+	m.status.setNotice(po.Number+" "+msg.done, noticeSuccess)
+	m.status.refresh()
+	m.list.upsert(store.Summarize(po))
+	if msg.origin == originForm {
+		// A new or edited PO becomes the selection, filter permitting.
+		m.list.selected = po.Number
+		m.list.applyFilter()
+	}
+	cmd := m.showSelected(false)
+	m.detail.setPO(po)
+	return tea.Batch(cmd, m.spinIfNeeded())
+}
+
+// onActionError shows a rejected write where the user is looking: in the
+// form that is still open, or in the status pane.
+func (m *Model) onActionError(msg actionMsg) tea.Cmd {
+	var stale *store.StaleError
+	reload := tea.Cmd(nil)
+	if errors.As(msg.err, &stale) {
+		reload = loadPOCmd(m.c, msg.number)
+	}
+
+	switch {
+	case msg.origin == originForm && m.form != nil:
+		m.form.grid.saving = false
+		m.form.grid.err = msg.err.Error()
+	case msg.origin == originReceipt && m.receipt != nil:
+		m.receipt.grid.saving = false
+		m.receipt.grid.err = msg.err.Error()
+	default:
+		m.status.setError(msg.err)
+	}
+	return reload
+}

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// View renders the screen. It never fails: below the minimum size it
+// says how big the terminal must be.
+func (m *Model) View() string {
+	if m.width == 0 && m.height == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return m.tooSmallView()
+	}
+
+	var body string
+	var footer []key.Binding
+	full := m.height - 1
+	switch m.mode {
+	case modeHelp:
+		body, footer = m.helpView(full), []key.Binding{withHelp(m.c.keys.Back, "esc/?", "close help")}
+	case modeForm:
+		body, footer = m.form.view(m.width, full), formKeys(m.c.keys, true)
+	case modeReceipt:
+		body, footer = m.receipt.view(m.width, full), formKeys(m.c.keys, true)
+	case modeIntegrations:
+		body, footer = m.integrations.view(m.width, full, m.spin()), m.integrations.keys()
+	default:
+		return m.boardView()
+	}
+	return body + "\n" + m.help.ShortHelpView(footer)
+}
+
+// boardView renders the three panes and the focused pane's key help.
+func (m *Model) boardView() string {
+	list := m.list.View(m.focus == focusList)
+	detail := m.detail.View(m.focus == focusDetail, m.spin())
+	var panes string
+	if m.width >= 150 {
+		panes = lipgloss.JoinHorizontal(lipgloss.Top, list, detail)
+	} else {
+		panes = list + "\n" + detail
+	}
+	status := m.status.View(m.focus == focusStatus, m.spin())
+	return panes + "\n" + status + "\n" + m.help.View(m.focusedHelp())
+}
+
+// tooSmallView replaces the board when the terminal is below 80×24.
+func (m *Model) tooSmallView() string {
+	text := fmt.Sprintf("Terminal too small: %d×%d.\nThe board needs at least %d×%d;\nenlarge the window, or press q to quit.",
+		m.width, m.height, minWidth, minHeight)
+	if m.width < 20 || m.height < 3 {
+		return fit(fmt.Sprintf("need %d×%d", minWidth, minHeight), max(1, m.width))
+	}
+	var lines []string
+	for _, line := range strings.Split(text, "\n") {
+		lines = append(lines, fit(line, m.width))
+	}
+	return strings.Join(lines[:min(len(lines), m.height)], "\n")
+}
+
+// helpView lists every key of the focused pane and explains the marks.
+func (m *Model) helpView(height int) string {
+	s := m.c.styles
+	names := map[focus]string{focusList: "PO list", focusDetail: "detail", focusStatus: "status"}
+	full := m.help
+	full.ShowAll = true
+	var body []string
+	body = append(body, strings.Split(full.FullHelpView(m.focusedHelp().FullHelp()), "\n")...)
+	body = append(body, "",
+		s.Bold.Render("Marks"),
+		lockMark+"  locked: pushed to the WMS; changes are made there",
+		pendingMark+"  push in progress",
+		overdueMark+"  past the expected date and not fully received",
+		flagMark+"N discrepancies: over-received, rejected or unexpected SKU lines",
+		"",
+		s.Muted.Render("Editing keys: n new, e edit, s status, p push, R receipt, D demo data (empty database)."),
+	)
+	return s.box("Help: "+names[m.focus], body, m.width, height, true)
+}
