@@ -21,6 +21,7 @@ import (
 
 	"poboard/store"
 	"poboard/wms"
+	_ "poboard/wms/extensiv"
 	_ "poboard/wms/simulator"
 )
 
