@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -111,6 +112,25 @@ func (c *common) clock(t time.Time) string {
 		return "never"
 	}
 	return t.In(c.now().Location()).Format("2006-01-02 15:04")
+}
+
+// since formats how long ago t was, coarsely, so that a screen drawn
+// twice within a minute reads the same: "just now", "5 min ago", "3 h ago",
+// then the date and time.
+func (c *common) since(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	elapsed := c.now().Sub(t)
+	switch {
+	case elapsed < time.Minute:
+		return "just now"
+	case elapsed < time.Hour:
+		return fmt.Sprintf("%d min ago", int(elapsed.Minutes()))
+	case elapsed < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(elapsed.Hours()))
+	}
+	return c.clock(t)
 }
 
 // overdue reports whether a PO still awaiting goods is past its expected date.

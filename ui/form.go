@@ -20,8 +20,8 @@ type formRow struct {
 // formGrid is the field navigation the PO form and the receipt form share:
 // a flat focus order over every cell of every row, then the Save button.
 type formGrid struct {
-	c     *common
-	rows  []formRow
+	c      *common
+	rows   []formRow
 	focus  int
 	err    string
 	saving bool

@@ -138,7 +138,7 @@ func (v *integrationsView) activeLines(state wms.Status) []string {
 	if state.Running {
 		running = "running"
 	}
-	lines = append(lines, "    sync: "+running+", last sync "+v.c.clock(state.LastSync))
+	lines = append(lines, "    sync: "+running+", last sync "+v.c.since(state.LastSync))
 	if state.LastError != "" {
 		lines = append(lines, "    last error: "+s.Error.Render(state.LastError))
 	}

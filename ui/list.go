@@ -34,6 +34,10 @@ type listPane struct {
 	offset  int
 	// selected is the number of the selected PO, "" when the list is empty.
 	selected string
+	// chosen is the PO the user last moved to. A filter that hides it moves
+	// the selection to a visible row; once it shows again, so does the
+	// selection.
+	chosen string
 
 	filter    textInput
 	filtering bool
@@ -163,6 +167,12 @@ func (l *listPane) remove(number string) {
 	l.applyFilter()
 }
 
+// choose selects the PO with the given number, as after creating it.
+func (l *listPane) choose(number string) {
+	l.chosen, l.selected = number, number
+	l.applyFilter()
+}
+
 // query returns the filter text, trimmed.
 func (l *listPane) query() string {
 	return strings.TrimSpace(l.filter.Value())
@@ -180,10 +190,14 @@ func (l *listPane) applyFilter() {
 	}
 
 	found := false
-	if l.selected != "" {
+	for _, want := range []string{l.chosen, l.selected} {
+		if found || want == "" {
+			continue
+		}
 		for pos, i := range l.visible {
-			if l.rows[i].Number == l.selected {
+			if l.rows[i].Number == want {
 				l.cursor, found = pos, true
+				l.selected = want
 				break
 			}
 		}
@@ -250,6 +264,7 @@ func (l *listPane) move(delta int) {
 	}
 	l.cursor = clamp(l.cursor+delta, 0, len(l.visible)-1)
 	l.selected = l.rows[l.visible[l.cursor]].Number
+	l.chosen = l.selected
 	l.scroll()
 }
 

@@ -93,7 +93,7 @@ func New(deps Deps) *Model {
 
 // Init loads the PO list and starts listening for changes.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(loadSummariesCmd(m.c), waitChangesCmd(m.c.ctx, m.sub), m.spinIfNeeded())
+	return tea.Batch(loadSummariesCmd(m.c), waitChangesCmd(m.c.ctx, m.sub), statusTickCmd(), m.spinIfNeeded())
 }
 
 // Close ends the change subscription; quitting does it too.

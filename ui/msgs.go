@@ -67,6 +67,17 @@ type demoMsg struct {
 	err   error
 }
 
+// statusTickMsg redraws the status pane so "last sync 5 min ago" stays true
+// between syncs.
+type statusTickMsg struct{}
+
+// statusTickEvery is how often the status pane redraws on its own.
+const statusTickEvery = 30 * time.Second
+
+func statusTickCmd() tea.Cmd {
+	return tea.Tick(statusTickEvery, func(time.Time) tea.Msg { return statusTickMsg{} })
+}
+
 // loadSummariesCmd reads the list rows of every PO.
 func loadSummariesCmd(c *common) tea.Cmd {
 	return func() tea.Msg {

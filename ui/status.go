@@ -151,6 +151,6 @@ func (p *statusPane) connectorLine() string {
 	default:
 		parts = append(parts, s.Muted.Render("stopped"))
 	}
-	parts = append(parts, "last sync "+p.c.clock(state.LastSync))
+	parts = append(parts, "last sync "+p.c.since(state.LastSync))
 	return strings.Join(parts, s.Muted.Render(" · "))
 }

@@ -60,6 +60,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.refresh()
 		return m, tea.Batch(loadSummariesCmd(m.c), m.spinIfNeeded())
 
+	case statusTickMsg:
+		if m.c.ctx.Err() != nil {
+			return m, nil
+		}
+		m.status.refresh()
+		return m, statusTickCmd()
+
 	case spinner.TickMsg:
 		if !m.needsSpinner() {
 			m.spinning = false
@@ -158,8 +165,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	m.list.upsert(store.Summarize(po))
 	if msg.origin == originForm {
 		// A new or edited PO becomes the selection, filter permitting.
-		m.list.selected = po.Number
-		m.list.applyFilter()
+		m.list.choose(po.Number)
 	}
 	cmd := m.showSelected(false)
 	m.detail.setPO(po)

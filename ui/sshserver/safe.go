@@ -54,9 +54,8 @@ func (m *safeModel) Init() (cmd tea.Cmd) {
 }
 
 func (m *safeModel) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
-	if p, ok := msg.(panicMsg); ok {
+	if _, ok := msg.(panicMsg); ok {
 		m.failed = true
-		_ = p
 		return m, tea.Quit
 	}
 	if m.failed {

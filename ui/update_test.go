@@ -1,0 +1,561 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+func TestEmptyBoardExplainsFirstSteps(t *testing.T) {
+	m := newTestModel(t, openTestStore(t), nil, buyer)
+	view := plainView(m)
+	for _, want := range []string{"No POs yet.", "Press n to create a PO", "D to load demo data"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+func TestCreateFormSavesPO(t *testing.T) {
+	st := openTestStore(t)
+	m := newTestModel(t, st, nil, buyer)
+
+	press(m, "n")
+	if m.mode != modeForm {
+		t.Fatalf("mode after n = %v, want the form", m.mode)
+	}
+	typeText(m, "Acme Textiles")
+	press(m, "tab")
+	typeText(m, "2026-12-20")
+	press(m, "tab")
+	press(m, "backspace", "backspace", "backspace")
+	typeText(m, "EUR")
+	press(m, "tab", "tab") // skip notes
+	typeText(m, "TEE-BLK-M")
+	press(m, "tab")
+	typeText(m, "Tee black M")
+	press(m, "tab")
+	typeText(m, "100")
+	press(m, "tab")
+	typeText(m, "4.25")
+	press(m, "ctrl+n")
+	typeText(m, "TEE-BLK-L")
+	press(m, "tab", "tab")
+	typeText(m, "50")
+	press(m, "tab", "tab") // past unit cost to Save
+	if !m.form.grid.onSave() {
+		t.Fatalf("focus is not on Save after the last field")
+	}
+	press(m, "enter")
+
+	if m.mode != modeBoard {
+		t.Fatalf("form still open after save; error: %q", m.form.grid.err)
+	}
+	po, err := st.GetPO("PO-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if po.Supplier != "Acme Textiles" || po.Currency != "EUR" || po.ExpectedDate != "2026-12-20" {
+		t.Errorf("header = %q %q %q", po.Supplier, po.Currency, po.ExpectedDate)
+	}
+	if len(po.Lines) != 2 {
+		t.Fatalf("lines = %+v, want 2", po.Lines)
+	}
+	if po.Lines[0].UnitCost != 425 || po.Lines[0].Ordered != 100 || po.Lines[1].UnitCost != 0 {
+		t.Errorf("lines = %+v", po.Lines)
+	}
+	if m.list.selected != "PO-000001" {
+		t.Errorf("selected = %q, want the new PO", m.list.selected)
+	}
+	if !strings.Contains(m.status.notice.text, "PO-000001 created") {
+		t.Errorf("notice = %q", m.status.notice.text)
+	}
+}
+
+func TestFormRejectsBadQuantity(t *testing.T) {
+	st := openTestStore(t)
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "n")
+	typeText(m, "Acme")
+	press(m, "tab", "tab", "tab", "tab")
+	typeText(m, "SKU-1")
+	press(m, "tab", "tab")
+	typeText(m, "ten")
+	press(m, "tab", "tab", "enter")
+
+	if m.mode != modeForm {
+		t.Fatal("form closed on an invalid quantity")
+	}
+	if !strings.Contains(m.form.grid.err, `quantity "ten" of SKU-1`) {
+		t.Errorf("form error = %q", m.form.grid.err)
+	}
+	if count, _ := st.CountPOs(); count != 0 {
+		t.Errorf("store has %d POs, want none", count)
+	}
+}
+
+func TestEditFormChangesLines(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusDraft,
+		store.LineInput{SKU: "A", Ordered: 10, UnitCost: 100}, store.LineInput{SKU: "B", Ordered: 5, UnitCost: 200})
+	m := newTestModel(t, st, nil, buyer)
+
+	press(m, "e")
+	if m.mode != modeForm {
+		t.Fatalf("mode after e = %v; notice %q", m.mode, m.status.notice.text)
+	}
+	// Focus the second line's SKU and remove that line.
+	for range 8 {
+		press(m, "tab")
+	}
+	press(m, "ctrl+d")
+	for !m.form.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+
+	po, _ := st.GetPO("PO-000001")
+	if len(po.Lines) != 1 || po.Lines[0].SKU != "A" || po.Lines[0].UnitCost != 100 {
+		t.Errorf("lines after removing B = %+v", po.Lines)
+	}
+}
+
+func TestLockedPOKeysExplainLock(t *testing.T) {
+	st := openTestStore(t)
+	po := createPO(t, st, "Acme", store.StatusOrdered)
+	if _, err := st.RequestPush(buyer, po.Number, 0, "simulator", "Simulated warehouse"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompletePush(po.Number, "SIM-1"); err != nil {
+		t.Fatal(err)
+	}
+	want := (&store.LockedError{Number: po.Number, WMS: "Simulated warehouse"}).Error()
+
+	for _, key := range []string{"e", "s", "p", "R"} {
+		t.Run(key, func(t *testing.T) {
+			m := newTestModel(t, st, nil, buyer)
+			press(m, key)
+			if m.mode != modeBoard || m.detail.dialog != nil {
+				t.Fatalf("key %s opened a form or dialog on a locked PO", key)
+			}
+			if m.status.notice.text != want || m.status.notice.kind != noticeError {
+				t.Errorf("notice = %q, want %q", m.status.notice.text, want)
+			}
+		})
+	}
+}
+
+func TestWarehouseKeysAreReadOnly(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusOrdered)
+	want := (&store.ForbiddenError{Actor: warehouse.Name, Role: warehouse.Role}).Error()
+
+	for _, key := range []string{"n", "e", "s", "p", "R", "D"} {
+		t.Run(key, func(t *testing.T) {
+			m := newTestModel(t, st, nil, warehouse)
+			press(m, key)
+			if m.mode != modeBoard || m.detail.dialog != nil {
+				t.Fatalf("key %s opened a form or dialog for a warehouse lead", key)
+			}
+			if m.status.notice.text != want {
+				t.Errorf("notice = %q, want %q", m.status.notice.text, want)
+			}
+		})
+	}
+}
+
+func TestWarehouseSeesReceivingView(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Draft Co", store.StatusDraft)
+	late := createPO(t, st, "Late Co", store.StatusOrdered)
+	if _, err := st.EditPO(buyer, late.Number, 0, store.Edit{ExpectedDate: ptr("2026-11-30")}); err != nil {
+		t.Fatal(err)
+	}
+	partial := createPO(t, st, "Partial Co", store.StatusOrdered,
+		store.LineInput{SKU: "A", Ordered: 10}, store.LineInput{SKU: "B", Ordered: 10})
+	if _, err := st.RecordReceipt(buyer, partial.Number, 0, []store.ReceiptLine{{SKU: "A", Qty: 12}, {SKU: "B", Qty: 4, Rejected: 1}}); err != nil {
+		t.Fatal(err)
+	}
+
+	m := newTestModel(t, st, nil, warehouse)
+	if got := len(m.list.rows); got != 2 {
+		t.Fatalf("receiving view has %d rows, want the Ordered and Partially received POs", got)
+	}
+	if m.list.rows[0].Number != late.Number {
+		t.Errorf("first row = %s, want the earliest expected %s", m.list.rows[0].Number, late.Number)
+	}
+	view := plainView(m)
+	for _, want := range []string{"Receiving", "2026-11-30!", "⚑2", "Late Co"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "Draft Co") {
+		t.Errorf("receiving view lists a draft PO:\n%s", view)
+	}
+
+	press(m, "j")
+	view = plainView(m)
+	for _, want := range []string{"2 over", "1 rejected"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("detail of %s lacks %q:\n%s", partial.Number, want, view)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestStatusMenuOffersAllowedTransitions(t *testing.T) {
+	tests := []struct {
+		name   string
+		status store.Status
+		want   []store.Status
+	}{
+		{"draft", store.StatusDraft, []store.Status{store.StatusApproved, store.StatusCancelled}},
+		{"approved", store.StatusApproved, []store.Status{store.StatusDraft, store.StatusOrdered, store.StatusCancelled}},
+		{"ordered", store.StatusOrdered, []store.Status{store.StatusApproved, store.StatusCancelled}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openTestStore(t)
+			createPO(t, st, "Acme", tt.status)
+			m := newTestModel(t, st, nil, buyer)
+			press(m, "s")
+			menu, ok := m.detail.dialog.(*statusMenu)
+			if !ok {
+				t.Fatalf("s opened no status menu; notice %q", m.status.notice.text)
+			}
+			if strings.Join(statusNames(menu.targets), ",") != strings.Join(statusNames(tt.want), ",") {
+				t.Errorf("menu = %v, want %v", menu.targets, tt.want)
+			}
+		})
+	}
+}
+
+func statusNames(statuses []store.Status) []string {
+	names := make([]string, len(statuses))
+	for i, status := range statuses {
+		names[i] = string(status)
+	}
+	return names
+}
+
+func TestStatusMenuAppliesChoice(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusApproved)
+	m := newTestModel(t, st, nil, buyer)
+
+	press(m, "s", "j", "enter") // Draft, [Ordered], Cancelled
+	po, _ := st.GetPO("PO-000001")
+	if po.Status != store.StatusOrdered {
+		t.Fatalf("status = %s, want ordered", po.Status)
+	}
+	if m.detail.dialog != nil {
+		t.Error("menu still open after enter")
+	}
+	if m.detail.po.Status != store.StatusOrdered || m.list.rows[0].Status != store.StatusOrdered {
+		t.Errorf("board shows %s / %s after the change", m.detail.po.Status, m.list.rows[0].Status)
+	}
+}
+
+func TestStatusMenuShowsStoreRejection(t *testing.T) {
+	st := openTestStore(t)
+	po, err := st.CreatePO(buyer, store.NewPO{Supplier: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetStatus(buyer, po.Number, 0, store.StatusApproved); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "s", "j", "enter") // Ordered, but the PO has no lines
+	if !strings.Contains(m.status.notice.text, "it has no lines") {
+		t.Errorf("notice = %q, want the store's reason", m.status.notice.text)
+	}
+}
+
+func TestReceiptFormRecordsUnits(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusOrdered,
+		store.LineInput{SKU: "A", Ordered: 10}, store.LineInput{SKU: "B", Ordered: 10})
+	m := newTestModel(t, st, nil, buyer)
+
+	press(m, "R")
+	if m.mode != modeReceipt {
+		t.Fatalf("mode after R = %v; notice %q", m.mode, m.status.notice.text)
+	}
+	typeText(m, "10")
+	press(m, "tab", "tab")
+	typeText(m, "3")
+	press(m, "tab")
+	typeText(m, "1")
+	press(m, "ctrl+n")
+	typeText(m, "C")
+	press(m, "tab")
+	typeText(m, "2")
+	for !m.receipt.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+
+	po, _ := st.GetPO("PO-000001")
+	if po.Status != store.StatusPartiallyReceived {
+		t.Errorf("status = %s, want partially_received", po.Status)
+	}
+	got := map[string][2]int{}
+	for _, line := range po.Lines {
+		got[line.SKU] = [2]int{line.Received, line.Rejected}
+	}
+	want := map[string][2]int{"A": {10, 0}, "B": {3, 1}, "C": {2, 0}}
+	for sku, qty := range want {
+		if got[sku] != qty {
+			t.Errorf("%s received/rejected = %v, want %v", sku, got[sku], qty)
+		}
+	}
+}
+
+func TestPushNeedsOrderedPO(t *testing.T) {
+	st := openTestStore(t)
+	engine := startEngine(t, st)
+	createPO(t, st, "Acme", store.StatusApproved)
+	m := newTestModel(t, st, engine, buyer)
+	press(m, "p")
+	if m.detail.dialog != nil {
+		t.Fatal("p opened the push dialog on an Approved PO")
+	}
+	if !strings.Contains(m.status.notice.text, "only an Ordered PO can be pushed") {
+		t.Errorf("notice = %q", m.status.notice.text)
+	}
+}
+
+func TestPushConfirmQueuesPush(t *testing.T) {
+	st := openTestStore(t)
+	engine := startEngine(t, st)
+	createPO(t, st, "Acme", store.StatusOrdered)
+	m := newTestModel(t, st, engine, buyer)
+
+	if view := plainView(m); !strings.Contains(view, "Push to Simulated warehouse") {
+		t.Fatalf("no push button on an Ordered PO:\n%s", view)
+	}
+	press(m, "p")
+	if _, ok := m.detail.dialog.(*pushConfirm); !ok {
+		t.Fatalf("p opened no confirmation; notice %q", m.status.notice.text)
+	}
+	press(m, "n")
+	if po, _ := st.GetPO("PO-000001"); po.WMS != nil {
+		t.Fatal("n pushed the PO")
+	}
+
+	press(m, "p", "y")
+	if !strings.Contains(m.status.notice.text, "queued for push") {
+		t.Errorf("notice = %q", m.status.notice.text)
+	}
+	waitUntil(t, "receipts to fill the pushed PO", func() bool {
+		po, _ := st.GetPO("PO-000001")
+		return po.Status == store.StatusReceived
+	})
+	send(m, changesMsg{{Number: "PO-000001"}})
+	if m.detail.po.Status != store.StatusReceived || !m.detail.po.Locked() {
+		t.Errorf("detail shows %s, locked %v", m.detail.po.Status, m.detail.po.Locked())
+	}
+	if view := plainView(m); !strings.Contains(view, "Locked: in Simulated warehouse") {
+		t.Errorf("view lacks the lock line:\n%s", view)
+	}
+}
+
+func TestChangeReloadsOnlyThatPO(t *testing.T) {
+	st := openTestStore(t)
+	first := createPO(t, st, "First", store.StatusDraft)
+	second := createPO(t, st, "Second", store.StatusDraft)
+	m := newTestModel(t, st, nil, buyer)
+
+	// Both change in the store; only the first is announced.
+	for _, po := range []store.PO{first, second} {
+		if _, err := st.EditPO(buyer, po.Number, 0, store.Edit{Supplier: ptr(po.Supplier + " Ltd")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, cmd := m.Update(changesMsg{{Number: first.Number}})
+	msgs := run(cmd)
+	var loaded []string
+	for _, msg := range msgs {
+		if po, ok := msg.(poMsg); ok {
+			loaded = append(loaded, po.number)
+		}
+		send(m, msg)
+	}
+	if strings.Join(loaded, ",") != first.Number {
+		t.Errorf("reloaded %v, want only %s", loaded, first.Number)
+	}
+	rows := map[string]string{}
+	for _, row := range m.list.rows {
+		rows[row.Number] = row.Supplier
+	}
+	if rows[first.Number] != "First Ltd" || rows[second.Number] != "Second" {
+		t.Errorf("rows = %v", rows)
+	}
+}
+
+func TestResyncReloadsEveryRow(t *testing.T) {
+	st := openTestStore(t)
+	m := newTestModel(t, st, nil, buyer)
+	createPO(t, st, "Acme", store.StatusDraft)
+	createPO(t, st, "Bolt", store.StatusDraft)
+	send(m, changesMsg{{Resync: true}})
+	if len(m.list.rows) != 2 {
+		t.Errorf("rows after resync = %d, want 2", len(m.list.rows))
+	}
+}
+
+func TestFilterKeepsSelection(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme Textiles", store.StatusDraft)
+	createPO(t, st, "Blue Harbor", store.StatusDraft, store.LineInput{SKU: "BOX-M", Ordered: 5})
+	createPO(t, st, "Acme Textiles", store.StatusDraft)
+	m := newTestModel(t, st, nil, buyer)
+
+	press(m, "j") // PO-000002 (newest first)
+	if m.list.selected != "PO-000002" {
+		t.Fatalf("selected = %s", m.list.selected)
+	}
+	press(m, "/")
+	typeText(m, "box")
+	if len(m.list.visible) != 1 || m.list.selected != "PO-000002" {
+		t.Errorf("filter by SKU: %d rows, selected %s", len(m.list.visible), m.list.selected)
+	}
+	press(m, "enter")
+	send(m, changesMsg{{Number: "PO-000001"}})
+	if m.list.selected != "PO-000002" || m.list.query() != "box" {
+		t.Errorf("after a change: selected %s, filter %q", m.list.selected, m.list.query())
+	}
+	press(m, "/")
+	press(m, "backspace", "backspace", "backspace")
+	typeText(m, "ACME")
+	if len(m.list.visible) != 2 || (m.list.selected != "PO-000001" && m.list.selected != "PO-000003") {
+		t.Errorf("filter by supplier: %d rows, selected %s", len(m.list.visible), m.list.selected)
+	}
+	press(m, "esc")
+	if m.list.query() != "" || len(m.list.visible) != 3 || m.list.selected != "PO-000002" {
+		t.Errorf("after esc: filter %q, %d rows, selected %s", m.list.query(), len(m.list.visible), m.list.selected)
+	}
+}
+
+func TestTooSmallTerminalNeverPanics(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusOrdered)
+	m := newTestModel(t, st, nil, buyer)
+	for width := 0; width <= 90; width += 3 {
+		for height := 0; height <= 30; height++ {
+			send(m, tea.WindowSizeMsg{Width: width, Height: height})
+			view := m.View()
+			small := width < minWidth || height < minHeight
+			if small && width >= 40 && height >= 3 && !strings.Contains(view, "Terminal too small") {
+				t.Fatalf("%d×%d: view lacks the too-small text:\n%s", width, height, view)
+			}
+			if !small && strings.Count(view, "\n")+1 != height {
+				t.Fatalf("%d×%d: view has %d lines", width, height, strings.Count(view, "\n")+1)
+			}
+		}
+	}
+}
+
+func TestRestockKeyShowsPlaceholder(t *testing.T) {
+	m := newTestModel(t, openTestStore(t), nil, buyer)
+	press(m, "f")
+	if m.status.notice.text != restockMessage {
+		t.Errorf("notice = %q", m.status.notice.text)
+	}
+}
+
+func TestDemoDataCoversEveryStatus(t *testing.T) {
+	st := openTestStore(t)
+	engine := startEngine(t, st)
+	m := newTestModel(t, st, engine, buyer)
+	press(m, "D")
+
+	seen := map[store.Status]bool{}
+	for _, row := range m.list.rows {
+		seen[row.Status] = true
+	}
+	for _, status := range store.Statuses {
+		if !seen[status] {
+			t.Errorf("demo data has no %s PO", status)
+		}
+	}
+	if len(engine.Status().InFlight) == 0 && !anyPushed(t, st) {
+		t.Error("demo data pushed no PO to the simulator")
+	}
+
+	press(m, "D")
+	if !strings.Contains(m.status.notice.text, "only into an empty database") {
+		t.Errorf("second D: notice = %q", m.status.notice.text)
+	}
+}
+
+func anyPushed(t *testing.T, st *store.Store) bool {
+	pos, err := st.ListPOs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, po := range pos {
+		if po.WMS != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func TestIntegrationsViewTestsConnection(t *testing.T) {
+	st := openTestStore(t)
+	engine := startEngine(t, st)
+	m := newTestModel(t, st, engine, buyer)
+	press(m, "w")
+	if m.mode != modeIntegrations {
+		t.Fatal("w did not open the integrations view")
+	}
+	view := plainView(m)
+	for _, want := range []string{"Simulated warehouse (simulator, active)", "configured: yes"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	press(m, "t")
+	if !strings.Contains(m.integrations.result.text, "works") {
+		t.Errorf("test result = %q", m.integrations.result.text)
+	}
+	press(m, "esc")
+	if m.mode != modeBoard {
+		t.Error("esc did not close the integrations view")
+	}
+}
+
+func TestSyncOffExplained(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusOrdered)
+	m := newTestModel(t, st, nil, buyer)
+	for _, key := range []string{"p", "r"} {
+		press(m, key)
+		if !strings.Contains(m.status.notice.text, "sync is off") {
+			t.Errorf("%s: notice = %q", key, m.status.notice.text)
+		}
+	}
+	if strings.Contains(plainView(m), "Push to") {
+		t.Error("push button shown without a sync engine")
+	}
+}
+
+func TestHelpShowsFocusedPaneKeys(t *testing.T) {
+	m := newTestModel(t, openTestStore(t), nil, buyer)
+	press(m, "2", "?")
+	view := plainView(m)
+	if !strings.Contains(view, "Help: detail") || !strings.Contains(view, "manual receipt") {
+		t.Errorf("help view:\n%s", view)
+	}
+	press(m, "esc")
+	if m.mode != modeBoard {
+		t.Error("esc did not close help")
+	}
+}
