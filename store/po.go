@@ -70,49 +70,41 @@ func (s *Store) CreatePO(actor Actor, input NewPO) (PO, error) {
 	if err := checkWriter(actor); err != nil {
 		return PO{}, err
 	}
+	if err := validateNewPO(input); err != nil {
+		return PO{}, err
+	}
+	var created PO
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		created, err = s.insertPO(tx, actor, input)
+		return err
+	})
+	return created, err
+}
+
+// insertPO writes a validated new draft PO inside tx.
+func (s *Store) insertPO(tx *bolt.Tx, actor Actor, input NewPO) (PO, error) {
+	id, err := tx.Bucket(bucketPOs).NextSequence()
+	if err != nil {
+		return PO{}, err
+	}
 	currency := strings.ToUpper(strings.TrimSpace(input.Currency))
 	if currency == "" {
 		currency = DefaultCurrency
 	}
-	if !ValidCurrency(currency) {
-		return PO{}, &ValidationError{Field: "currency", Value: input.Currency, Reason: "use a three-letter ISO 4217 code such as EUR or USD"}
+	now := s.now().UTC()
+	po := PO{
+		ID: id, Number: FormatNumber(id), Status: StatusDraft,
+		Supplier: strings.TrimSpace(input.Supplier), Currency: currency,
+		ExpectedDate: input.ExpectedDate, Notes: input.Notes,
+		CreatedAt: now, Lines: make([]Line, 0, len(input.Lines)), History: []Event{},
 	}
-	if err := validateDate("expected date", input.ExpectedDate); err != nil {
-		return PO{}, err
-	}
-	seen := map[string]bool{}
 	for _, line := range input.Lines {
-		if err := validateLine(line, false); err != nil {
-			return PO{}, err
-		}
-		if seen[line.SKU] {
-			return PO{}, &ValidationError{Field: "SKU", Value: line.SKU, Reason: "appears on two lines; put the whole quantity on one line"}
-		}
-		seen[line.SKU] = true
+		po.Lines = append(po.Lines, Line{SKU: line.SKU, Description: line.Description, Ordered: line.Ordered, UnitCost: line.UnitCost})
 	}
-
-	var created PO
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		id, err := tx.Bucket(bucketPOs).NextSequence()
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		po := PO{
-			ID: id, Number: FormatNumber(id), Status: StatusDraft,
-			Supplier: strings.TrimSpace(input.Supplier), Currency: currency,
-			ExpectedDate: input.ExpectedDate, Notes: input.Notes,
-			CreatedAt: now, Lines: []Line{}, History: []Event{},
-		}
-		for _, line := range input.Lines {
-			po.Lines = append(po.Lines, Line{SKU: line.SKU, Description: line.Description, Ordered: line.Ordered, UnitCost: line.UnitCost})
-		}
-		po.History = append(po.History, Event{At: now, Actor: actor.Name, Event: EventCreated, To: string(StatusDraft)})
-		s.stamp(&po, actor, now)
-		created = po
-		return s.putPO(tx, po, "")
-	})
-	return created, err
+	po.History = append(po.History, Event{At: now, Actor: actor.Name, Event: EventCreated, To: string(StatusDraft)})
+	s.stamp(&po, actor, now)
+	return po, s.putPO(tx, po, "")
 }
 
 // GetPO returns the PO with the given number ("PO-000042" or "42").
