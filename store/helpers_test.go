@@ -8,9 +8,9 @@ import (
 )
 
 var (
-	buyer     = Actor{Name: "ana", Role: RoleBuyer}
+	buyer      = Actor{Name: "ana", Role: RoleBuyer}
 	otherBuyer = Actor{Name: "ben", Role: RoleBuyer}
-	lead      = Actor{Name: "dock-lead", Role: RoleWarehouse}
+	lead       = Actor{Name: "dock-lead", Role: RoleWarehouse}
 )
 
 // openTest opens a fresh database in a temporary folder with a fixed clock
