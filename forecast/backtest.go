@@ -9,10 +9,14 @@ import (
 // Backtest settings: four origins two weeks apart, each scored on the 28
 // days that follow it.
 const (
-	backtestHorizon    = 28
-	backtestOrigins    = 4
-	backtestStep       = 14
-	backtestMinHistory = 56
+	backtestHorizon = 28
+	backtestOrigins = 4
+	backtestStep    = 14
+	// minTrainDays is the shortest history a backtest fold trains on.
+	minTrainDays = 56
+	// MinBacktestDays is the history a SKU needs for one backtest fold:
+	// the training days and the days scored after them.
+	MinBacktestDays = minTrainDays + backtestHorizon
 	// obsoleteDays without a sale make a SKU forecast zero, as in the
 	// statsforecast VN1 entry.
 	obsoleteDays = 180
@@ -179,7 +183,7 @@ func backtestOriginsFor(n int) []int {
 	var origins []int
 	for j := backtestOrigins - 1; j >= 0; j-- {
 		origin := n - 1 - backtestHorizon - j*backtestStep
-		if origin+1 >= backtestMinHistory {
+		if origin+1 >= minTrainDays {
 			origins = append(origins, origin)
 		}
 	}

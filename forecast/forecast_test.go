@@ -410,3 +410,11 @@ func TestFitAllMatchesFit(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownOnHandWarns(t *testing.T) {
+	item := Item{SKU: "TEE", History: flat(200, 2), OnHandUnknown: true, Policy: Policy{LeadTimeDays: 20, CoverDays: 10}}
+	s := Suggest(item, Fit(item.History, 30), today)
+	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "no inventory snapshot") {
+		t.Errorf("warnings = %q, want one asking for a snapshot", s.Warnings)
+	}
+}

@@ -39,6 +39,9 @@ type Item struct {
 	History  Series
 	// OnHand is the latest inventory snapshot, summed over locations.
 	OnHand int
+	// OnHandUnknown is set when no snapshot holds the SKU; OnHand is then
+	// 0 and stockout warnings give way to one asking for a snapshot.
+	OnHandUnknown bool
 	// InTransit is the open units on Ordered and Partially received POs.
 	InTransit int
 	// Arrivals breaks InTransit down by PO and expected date.
@@ -214,6 +217,9 @@ func Suggest(item Item, fit Result, today time.Time) Suggestion {
 	}
 
 	project(&s, item, fit.Forecast, today, horizon)
+	if item.OnHandUnknown {
+		s.Warnings = []string{"on hand unknown: no inventory snapshot lists this SKU, so it counts as 0; import one with `poboard import inventory FILE`"}
+	}
 	s.Reason = reason(s, position)
 	return s
 }

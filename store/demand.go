@@ -775,6 +775,8 @@ func (in *planInputs) item(sku string, demand *demandItem, end uint32, defaults 
 			MOQ: policy.moq, CasePack: policy.casePack, UnitCost: unitCost,
 		},
 	}
+	_, known := in.inventory.latest[sku]
+	item.OnHandUnknown = !known
 	for _, po := range open {
 		line := po.Lines[po.Line(sku)]
 		// A PO without an expected date is assumed to arrive one lead time

@@ -61,7 +61,7 @@ type OrderStats struct {
 // -1 when the file has no such column.
 type orderColumns struct {
 	name, id, created, cancelled, financial, currency, source, terms int
-	quantity, itemName, sku, shipping, vendor, price                int
+	quantity, itemName, sku, shipping, vendor, price                 int
 }
 
 // OrderReader streams orders from an "Export orders" CSV. Rows of one order
