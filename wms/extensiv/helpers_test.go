@@ -151,4 +151,3 @@ func lineOf(t *testing.T, po store.PO, sku string) store.Line {
 	}
 	return po.Lines[i]
 }
-

@@ -315,7 +315,9 @@ func TestPushErrorsInWords(t *testing.T) {
 		{"role missing", func(srv *extensivtest.Server, _ *extensiv.Config, _ *string, _ *store.PO) {
 			srv.SetRoles(extensivtest.RoleItemView)
 		}, true, "ReceiverEdit", 0},
-		{"invalid expected date", func(_ *extensivtest.Server, _ *extensiv.Config, _ *string, po *store.PO) { po.ExpectedDate = "2026-02-30" },
+		{"invalid expected date", func(_ *extensivtest.Server, _ *extensiv.Config, _ *string, po *store.PO) {
+			po.ExpectedDate = "2026-02-30"
+		},
 			true, "invalid expected date", 0},
 		{"server error", func(srv *extensivtest.Server, _ *extensiv.Config, _ *string, _ *store.PO) {
 			srv.Inject(extensivtest.Fault{Path: "/inventory/receivers", Kind: extensivtest.ServerError, Times: 5})

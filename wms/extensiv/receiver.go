@@ -191,7 +191,8 @@ func calendarDate(text string, location *time.Location) string {
 	return parsed.In(location).Format(time.DateOnly)
 }
 
-// formatTime writes t the way Extensiv does: facility-local, no offset.
+// formatTime writes t the way Extensiv does: facility-local, no offset,
+// with a fraction of a second only when there is one (up to .NET's 100 ns).
 func formatTime(t time.Time, location *time.Location) string {
-	return t.In(location).Format(timestampShape)
+	return t.In(location).Format(timestampShape + ".9999999")
 }
