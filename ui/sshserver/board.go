@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -43,21 +43,20 @@ func (s *Server) runBoard(sess ssh.Session, state *sessionState) int {
 	}
 
 	var (
-		program  *tea.Program
-		failOnce sync.Once
-		failure  *PanicError
+		program *tea.Program
+		failure atomic.Pointer[PanicError]
 	)
 	fail := func(err *PanicError) {
-		failOnce.Do(func() {
-			failure = err
-			logger.Error("board panicked; closing the session", "where", err.Where, "panic", fmt.Sprint(err.Value), "stack", err.Stack)
-			// Quit waits for the event loop, which may be the caller.
-			go program.Quit()
-		})
+		if !failure.CompareAndSwap(nil, err) {
+			return
+		}
+		logger.Error("board panicked; closing the session", "where", err.Where, "panic", fmt.Sprint(err.Value), "stack", err.Stack)
+		// Quit waits for the event loop, which may be the caller.
+		go program.Quit()
 	}
 	// The session's input and output are the SSH channel itself, with the
-	// pseudo-terminal emulated by the ssh package: see the NOTE in
-	// newSSHServer about why no real PTY is allocated.
+	// pseudo-terminal emulated by the ssh package: see the NOTE in New
+	// about why no real PTY is allocated.
 	program = tea.NewProgram(newSafeModel(model, fail),
 		tea.WithInput(sess),
 		tea.WithOutput(sess),
@@ -77,7 +76,7 @@ func (s *Server) runBoard(sess ssh.Session, state *sessionState) int {
 	state.cancel()
 
 	switch {
-	case failure != nil:
+	case failure.Load() != nil:
 		fmt.Fprint(sess.Stderr(), "poboard: the board stopped after an internal error, which is in the server log; reconnect to continue\n")
 		return 1
 	case s.shuttingDown():

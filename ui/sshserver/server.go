@@ -152,6 +152,13 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	// Middlewares run last to first: recover, identity, track, command, board.
+	//
+	// NOTE: the server emulates PTYs (the ssh package's default) instead of
+	// allocating real ones with ssh.AllocatePty. With a real PTY the ssh
+	// package starts its own reader of the window-change channel to resize
+	// the PTY, so forwardWindows would receive only some resizes, and the
+	// server process never gets the SIGWINCH Bubble Tea would need. The
+	// cost: tea.Exec, which needs a real terminal, is unavailable.
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("poboard"),
 		wish.WithPublicKeyAuth(s.authorize),
@@ -183,9 +190,7 @@ func withHostSigner(signer gossh.Signer) ssh.Option {
 // with, in identityMiddleware.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, ok := s.keys.Lookup(key)
-	if !ok {
-		s.logger.Debug("public key rejected", "fingerprint", gossh.FingerprintSHA256(key), "remote", ctx.RemoteAddr(), "user", ctx.User())
-	}
+	s.logger.Debug("public key checked", "accepted", ok, "fingerprint", gossh.FingerprintSHA256(key), "remote", ctx.RemoteAddr(), "user", ctx.User())
 	return ok
 }
 
