@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -416,5 +417,69 @@ func TestUnknownOnHandWarns(t *testing.T) {
 	s := Suggest(item, Fit(item.History, 30), today)
 	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "no inventory snapshot") {
 		t.Errorf("warnings = %q, want one asking for a snapshot", s.Warnings)
+	}
+}
+
+// benchmarkSeries returns n series of days days: 40 % smooth, 30 %
+// intermittent, 15 % seasonal, 15 % trending, as the orders generator.
+func benchmarkSeries(n, days int) []Series {
+	rng := rand.New(rand.NewPCG(1, 2))
+	series := make([]Series, n)
+	for i := range series {
+		units := make([]float64, days)
+		base := 0.5 + 2.5*rng.Float64()
+		roll := rng.Float64()
+		for d := range units {
+			switch {
+			case roll < 0.40:
+				units[d] = float64(rng.IntN(int(2*base) + 1))
+			case roll < 0.70:
+				if rng.Float64() < 0.1 {
+					units[d] = float64(1 + rng.IntN(3))
+				}
+			case roll < 0.85:
+				units[d] = math.Round(base * (1 + 0.6*math.Sin(2*math.Pi*float64(d)/365)) * 2 * rng.Float64())
+			default:
+				units[d] = math.Round(base * (0.5 + float64(d)/float64(days)) * 2 * rng.Float64())
+			}
+		}
+		series[i] = Series{Start: day0, Units: units}
+	}
+	return series
+}
+
+// BenchmarkFitAll20kSKUs730Days fits and backtests 20,000 SKUs with two
+// years of daily history each. Run with -cpu 2 for the two-core target.
+func BenchmarkFitAll20kSKUs730Days(b *testing.B) {
+	series := benchmarkSeries(20000, 730)
+	horizons := make([]int, len(series))
+	for i := range horizons {
+		horizons[i] = 67
+	}
+	b.ResetTimer()
+	for range b.N {
+		results := FitAll(series, horizons)
+		if len(results) != len(series) {
+			b.Fatal("missing results")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/plan")
+}
+
+// BenchmarkBuildPlan20kSKUs730Days is BenchmarkFitAll plus sizing each
+// suggestion and grouping them by supplier.
+func BenchmarkBuildPlan20kSKUs730Days(b *testing.B) {
+	series := benchmarkSeries(20000, 730)
+	items := make([]Item, len(series))
+	for i, s := range series {
+		items[i] = Item{SKU: fmt.Sprintf("SKU-%05d", i), Supplier: fmt.Sprintf("Supplier %02d", i%20), History: s,
+			OnHand: 20, Policy: Policy{LeadTimeDays: 30, CoverDays: 30, SafetyDays: 7, MOQ: 10, CasePack: 6, UnitCost: 250}}
+	}
+	b.ResetTimer()
+	for range b.N {
+		plan := BuildPlan(items, nil, day0.AddDate(0, 0, 730))
+		if len(plan.Groups) != 20 {
+			b.Fatalf("groups = %d, want 20", len(plan.Groups))
+		}
 	}
 }
