@@ -23,7 +23,7 @@ func TestReceiptsPartialThenOver(t *testing.T) {
 	po, remoteID := pushAndLink(t, st, conn, po)
 	id, _ := strconv.Atoi(remoteID)
 
-	cursor := sync1(t, st, conn, "")
+	cursor := pollOnce(t, st, conn, "")
 	if got := mustGetPO(t, st, po.Number); got.Status != store.StatusOrdered {
 		t.Fatalf("after a poll with nothing received the PO is %s, want ordered", got.Status)
 	}
@@ -32,7 +32,7 @@ func TestReceiptsPartialThenOver(t *testing.T) {
 	if err := srv.Confirm(id, []extensivtest.Count{{SKU: "TEE-BLK-M", Qty: 40}, {SKU: "CAP-RED", Qty: 55}}); err != nil {
 		t.Fatal(err)
 	}
-	cursor = sync1(t, st, conn, cursor)
+	cursor = pollOnce(t, st, conn, cursor)
 	got := mustGetPO(t, st, po.Number)
 	if got.Status != store.StatusPartiallyReceived {
 		t.Errorf("status after the first truck = %s, want partially_received", got.Status)
@@ -51,7 +51,7 @@ func TestReceiptsPartialThenOver(t *testing.T) {
 	if _, err := srv.AddArrival(id, []extensivtest.Count{{SKU: "TEE-BLK-M", Qty: 60, OnHold: 3}}); err != nil {
 		t.Fatal(err)
 	}
-	cursor = sync1(t, st, conn, cursor)
+	cursor = pollOnce(t, st, conn, cursor)
 	got = mustGetPO(t, st, po.Number)
 	tee := lineOf(t, got, "TEE-BLK-M")
 	if tee.Received != 100 || tee.Rejected != 3 {
@@ -63,7 +63,7 @@ func TestReceiptsPartialThenOver(t *testing.T) {
 
 	// Polling again with nothing new changes nothing.
 	version := got.Version
-	sync1(t, st, conn, cursor)
+	pollOnce(t, st, conn, cursor)
 	if again := mustGetPO(t, st, po.Number); again.Version != version {
 		t.Errorf("a repeated poll changed the PO: version %d → %d", version, again.Version)
 	}
@@ -85,7 +85,7 @@ func TestEditsInExtensivFlowBack(t *testing.T) {
 	po := orderedPO(t, st, "2026-12-20", line("TEE-BLK-M", 100, 425))
 	po, remoteID := pushAndLink(t, st, conn, po)
 	id, _ := strconv.Atoi(remoteID)
-	cursor := sync1(t, st, conn, "")
+	cursor := pollOnce(t, st, conn, "")
 
 	err := srv.Edit(id, func(r *extensivtest.Receiver) {
 		r.ExpectedDate = "2027-01-05T00:00:00"
@@ -96,7 +96,7 @@ func TestEditsInExtensivFlowBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sync1(t, st, conn, cursor)
+	pollOnce(t, st, conn, cursor)
 
 	got := mustGetPO(t, st, po.Number)
 	if got.ExpectedDate != "2027-01-05" {
@@ -129,12 +129,12 @@ func TestCancelInExtensivFlowsBack(t *testing.T) {
 	po := orderedPO(t, st, "", line("TEE-BLK-M", 100, 425))
 	po, remoteID := pushAndLink(t, st, conn, po)
 	id, _ := strconv.Atoi(remoteID)
-	cursor := sync1(t, st, conn, "")
+	cursor := pollOnce(t, st, conn, "")
 
 	if err := srv.Cancel(id); err != nil {
 		t.Fatal(err)
 	}
-	sync1(t, st, conn, cursor)
+	pollOnce(t, st, conn, cursor)
 	if got := mustGetPO(t, st, po.Number); got.Status != store.StatusCancelled {
 		t.Errorf("status = %s, want cancelled", got.Status)
 	}

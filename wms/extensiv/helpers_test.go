@@ -87,7 +87,7 @@ func pushAndLink(t *testing.T, st *store.Store, conn *extensiv.Connector, po sto
 
 // sync runs one poll and applies every update, as the engine does, and
 // returns the new cursor.
-func sync1(t *testing.T, st *store.Store, conn *extensiv.Connector, cursor string) string {
+func pollOnce(t *testing.T, st *store.Store, conn *extensiv.Connector, cursor string) string {
 	t.Helper()
 	linked, err := st.LinkedPOs(extensiv.Name)
 	if err != nil {
