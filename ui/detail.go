@@ -147,7 +147,7 @@ func (d *detailPane) content(spin string) []string {
 	lines = append(lines, "", s.Header.Render("History"))
 	for i := len(po.History) - 1; i >= 0; i-- {
 		event := po.History[i]
-		lines = append(lines, s.Muted.Render(d.c.clock(event.At))+"  "+padRight(event.Actor, 10)+" "+eventText(event))
+		lines = append(lines, s.Muted.Render(d.c.clock(event.At))+"  "+padRight(event.Actor, 12)+" "+eventText(event))
 	}
 	return lines
 }
@@ -251,7 +251,7 @@ func (d *detailPane) lineRows() []string {
 	}
 	bar := 8
 	description := inner - colSKU - 3*colQty - bar - colNote - 6
-	if description < 6 {
+	if description < 12 {
 		description = 0
 	}
 

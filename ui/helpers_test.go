@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,16 +47,43 @@ func openTestStore(t *testing.T) *store.Store {
 	return st
 }
 
-// startEngine runs a real sync engine with a simulated warehouse that fills
-// each pushed PO in two whole receipts within milliseconds. It stops before
-// the store closes.
-func startEngine(t *testing.T, st *store.Store) *wms.Engine {
+// simClock is the simulated warehouse's clock, which tests move forward to
+// make receipts come due one at a time.
+type simClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *simClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock on by d.
+func (c *simClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// receiptEvery is the simulated warehouse's wait before each receipt, on
+// its own clock.
+const receiptEvery = time.Hour
+
+// startEngine runs a real sync engine with a simulated warehouse that
+// fills a pushed PO in two whole receipts: the first once its clock has
+// moved on by receiptEvery, the second after another receiptEvery. The
+// engine polls every 20 ms and stops before the store closes.
+func startEngine(t *testing.T, st *store.Store) (*wms.Engine, *simClock) {
 	t.Helper()
+	clock := &simClock{now: testNow}
 	sim := simulator.New(st, simulator.Config{
-		FirstReceiptAfter: simulator.Duration{Duration: time.Millisecond},
-		ReceiptEvery:      simulator.Duration{Duration: time.Millisecond},
+		FirstReceiptAfter: simulator.Duration{Duration: receiptEvery},
+		ReceiptEvery:      simulator.Duration{Duration: receiptEvery},
 		Receipts:          2,
 		PollInterval:      simulator.Duration{Duration: 20 * time.Millisecond},
+		Now:               clock.Now,
 	})
 	engine := wms.NewEngine(wms.EngineOptions{Store: st, Connector: sim, MinBackoff: 10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -68,7 +96,7 @@ func startEngine(t *testing.T, st *store.Store) *wms.Engine {
 		cancel()
 		<-done
 	})
-	return engine
+	return engine, clock
 }
 
 // newTestModel builds a board at 100×30 whose change subscription is

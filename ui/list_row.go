@@ -14,19 +14,19 @@ type listColumns struct {
 	bar      int
 }
 
-// Fixed column widths: mark, number, status ("Partially received"),
+// Fixed column widths: selection and mark, number, status ("Partially received"),
 // expected date plus the overdue mark, received/ordered, discrepancy flag.
 const (
-	colMark     = 1
+	colMark     = 2
 	colNumber   = 9
 	colStatus   = 18
 	colExpected = 11
-	colQuantity = 11
+	colQuantity = 9
 	colFlag     = 3
 )
 
 func (l *listPane) columns(inner int) listColumns {
-	bar := 8
+	bar := 6
 	if inner >= 100 {
 		bar = 12
 	}
@@ -42,11 +42,11 @@ func (l *listPane) columns(inner int) listColumns {
 
 func (cols listColumns) header() string {
 	parts := []string{
-		" ", padRight("PO", colNumber), padRight("Supplier", cols.supplier),
+		"  ", padRight("PO", colNumber), padRight("Supplier", cols.supplier),
 		padRight("Status", colStatus), padRight("Expected", colExpected),
 		fitLeft("Recv/Ord", colQuantity),
 	}
-	if cols.bar > 0 {
+	if cols.bar >= len("Progress") {
 		parts = append(parts, padRight("Progress", cols.bar))
 	}
 	return strings.Join(parts, " ")
@@ -82,6 +82,10 @@ func flagText(row store.Summary) string {
 	return flagMark + strconv.Itoa(row.Flags)
 }
 
+// selectionMark starts the selected row, so the selection shows without
+// colours too.
+const selectionMark = "▸"
+
 // row renders a PO's row with colours.
 func (cols listColumns) row(c *common, row store.Summary) string {
 	s := c.styles
@@ -90,6 +94,7 @@ func (cols listColumns) row(c *common, row store.Summary) string {
 	case lockMark, pendingMark:
 		mark = s.Lock.Render(mark)
 	}
+	mark = " " + mark
 	supplier := row.Supplier
 	if supplier == "" {
 		supplier = "(no supplier)"
@@ -120,7 +125,7 @@ func plainRow(c *common, cols listColumns, row store.Summary) string {
 		supplier = "(no supplier)"
 	}
 	parts := []string{
-		rowMark(row),
+		selectionMark + rowMark(row),
 		padRight(row.Number, colNumber),
 		padRight(supplier, cols.supplier),
 		padRight(row.Status.Label(), colStatus),

@@ -112,17 +112,35 @@ func (m *Model) setSize(width, height int) {
 	if m.height >= 40 {
 		statusHeight = 6
 	}
-	rest := max(0, m.height-1-statusHeight)
+	m.status.SetSize(m.width, statusHeight)
+	m.layoutPanes()
+}
+
+// layoutPanes shares the room above the status pane between the list and
+// the detail. Stacked, the list takes up to half, less when it has only a
+// few rows, so the detail shows more of the PO.
+func (m *Model) layoutPanes() {
+	rest := max(0, m.height-1-m.status.height)
 	if m.width >= 150 {
 		listWidth := m.width * 55 / 100
-		m.list.SetSize(listWidth, rest)
-		m.detail.SetSize(m.width-listWidth, rest)
-	} else {
-		listHeight := rest / 2
+		if m.list.height != rest || m.list.width != listWidth {
+			m.list.SetSize(listWidth, rest)
+			m.detail.SetSize(m.width-listWidth, rest)
+		}
+		return
+	}
+	listHeight := rest / 2
+	if m.list.loaded {
+		// Borders, header, filter line and at least one blank row.
+		needed := len(m.list.visible) + 5
+		listHeight = clamp(needed, min(7, listHeight), listHeight)
+	}
+	if m.list.height != listHeight || m.list.width != m.width {
 		m.list.SetSize(m.width, listHeight)
+	}
+	if m.detail.height != rest-listHeight || m.detail.width != m.width {
 		m.detail.SetSize(m.width, rest-listHeight)
 	}
-	m.status.SetSize(m.width, statusHeight)
 }
 
 // focusedHelp returns the key help of what has focus.

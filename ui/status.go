@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"poboard/wms"
 )
@@ -108,14 +109,18 @@ func (p *statusPane) content(spin string) []string {
 	s := p.c.styles
 	var lines []string
 
+	style := s.Info
 	switch p.notice.kind {
 	case noticeError:
-		lines = append(lines, s.Error.Render(p.notice.text))
+		style = s.Error
 	case noticeSuccess:
-		lines = append(lines, s.Success.Render(p.notice.text))
-	default:
-		if p.notice.text != "" {
-			lines = append(lines, s.Info.Render(p.notice.text))
+		style = s.Success
+	}
+	if p.notice.text != "" {
+		// Long errors wrap rather than lose their advice at the edge.
+		wrapped := ansi.Wordwrap(p.notice.text, max(10, p.width-2), "")
+		for _, line := range strings.Split(wrapped, "\n") {
+			lines = append(lines, style.Render(line))
 		}
 	}
 

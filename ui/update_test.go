@@ -319,7 +319,7 @@ func TestReceiptFormRecordsUnits(t *testing.T) {
 
 func TestPushNeedsOrderedPO(t *testing.T) {
 	st := openTestStore(t)
-	engine := startEngine(t, st)
+	engine, _ := startEngine(t, st)
 	createPO(t, st, "Acme", store.StatusApproved)
 	m := newTestModel(t, st, engine, buyer)
 	press(m, "p")
@@ -333,7 +333,7 @@ func TestPushNeedsOrderedPO(t *testing.T) {
 
 func TestPushConfirmQueuesPush(t *testing.T) {
 	st := openTestStore(t)
-	engine := startEngine(t, st)
+	engine, clock := startEngine(t, st)
 	createPO(t, st, "Acme", store.StatusOrdered)
 	m := newTestModel(t, st, engine, buyer)
 
@@ -353,6 +353,11 @@ func TestPushConfirmQueuesPush(t *testing.T) {
 	if !strings.Contains(m.status.notice.text, "queued for push") {
 		t.Errorf("notice = %q", m.status.notice.text)
 	}
+	waitUntil(t, "the push to be accepted", func() bool {
+		po, _ := st.GetPO("PO-000001")
+		return po.Pushed()
+	})
+	clock.Advance(2 * receiptEvery)
 	waitUntil(t, "receipts to fill the pushed PO", func() bool {
 		po, _ := st.GetPO("PO-000001")
 		return po.Status == store.StatusReceived
@@ -472,7 +477,7 @@ func TestRestockKeyShowsPlaceholder(t *testing.T) {
 
 func TestDemoDataCoversEveryStatus(t *testing.T) {
 	st := openTestStore(t)
-	engine := startEngine(t, st)
+	engine, _ := startEngine(t, st)
 	m := newTestModel(t, st, engine, buyer)
 	press(m, "D")
 
@@ -510,7 +515,7 @@ func anyPushed(t *testing.T, st *store.Store) bool {
 
 func TestIntegrationsViewTestsConnection(t *testing.T) {
 	st := openTestStore(t)
-	engine := startEngine(t, st)
+	engine, _ := startEngine(t, st)
 	m := newTestModel(t, st, engine, buyer)
 	press(m, "w")
 	if m.mode != modeIntegrations {

@@ -38,6 +38,7 @@ func (m *Model) View() string {
 
 // boardView renders the three panes and the focused pane's key help.
 func (m *Model) boardView() string {
+	m.layoutPanes()
 	list := m.list.View(m.focus == focusList)
 	detail := m.detail.View(m.focus == focusDetail, m.spin())
 	var panes string

@@ -26,8 +26,8 @@ type KeyFiles struct {
 
 	logger *log.Logger
 
-	// reported remembers the invalid lines already logged, so a broken
-	// edit is logged once per file version instead of once per connection.
+	// reported remembers the problems already logged, so a broken line is
+	// logged once instead of on every connection.
 	mu       sync.Mutex
 	reported map[string]bool
 }
