@@ -1,11 +1,14 @@
 package store
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -452,5 +455,90 @@ func TestDraftsPerSupplierWithCosts(t *testing.T) {
 	}
 	if len(bolt.Lines) != 1 || bolt.Currency != DefaultCurrency {
 		t.Errorf("Bolt draft = %+v, want one line in %s", bolt, DefaultCurrency)
+	}
+}
+
+// BenchmarkImportOrders1M writes a generated export of 1,000,000 line rows
+// into a fresh database per iteration, reading it with the streaming reader
+// as `poboard import orders` does in its second pass.
+func BenchmarkImportOrders1M(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "orders.csv")
+	file, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	generated, err := shopify.Generate(file, shopify.GenerateConfig{Seed: 1, SKUs: 2000, Days: 730,
+		End: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Lines: 1_000_000})
+	file.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(generated.Bytes)
+	b.ResetTimer()
+
+	var peak uint64
+	for i := range b.N {
+		st, err := Open(filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", i)), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		input, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop := sampleHeap()
+		imp := st.NewOrderImport()
+		reader, err := shopify.NewOrderReader(input)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			order, err := reader.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := imp.Add(DemandOrderFrom("bench", order)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := imp.Finish(); err != nil {
+			b.Fatal(err)
+		}
+		peak = max(peak, stop())
+		input.Close()
+		st.Close()
+	}
+	b.ReportMetric(float64(generated.Lines)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// sampleHeap samples the Go heap in use every 10 ms until the returned
+// function is called, which returns the peak in bytes. The bbolt file is
+// memory-mapped and not part of it.
+func sampleHeap() func() uint64 {
+	var peak atomic.Uint64
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		var stats runtime.MemStats
+		for {
+			runtime.ReadMemStats(&stats)
+			if stats.HeapInuse > peak.Load() {
+				peak.Store(stats.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		return peak.Load()
 	}
 }
