@@ -16,7 +16,7 @@ import (
 // PO, to allow for a WMS clock that runs behind ours.
 const firstPollMargin = 24 * time.Hour
 
-// groupChunk is how many PO numbers one sibling lookup asks for, which
+// groupChunk is how many PO numbers one sibling lookup requests, which
 // keeps the query string short.
 const groupChunk = 40
 
@@ -188,14 +188,14 @@ func (c *Connector) completeGroups(ctx context.Context, changed []receiver, link
 		add(found)
 	}
 
-	var asked []string
+	var requested []string
 	for _, key := range keys {
 		if _, ok := links.find(*byKey[key]); ok || links.imported {
-			asked = append(asked, key)
+			requested = append(requested, key)
 		}
 	}
-	for start := 0; start < len(asked); start += groupChunk {
-		chunk := asked[start:min(start+groupChunk, len(asked))]
+	for start := 0; start < len(requested); start += groupChunk {
+		chunk := requested[start:min(start+groupChunk, len(requested))]
 		values := make([]string, len(chunk))
 		for i, key := range chunk {
 			values[i] = rqlValue(key)
@@ -285,6 +285,9 @@ func (c *Connector) primary(g group, po store.PO) receiver {
 }
 
 // sumLines totals a group's lines per SKU, in the primary receiver's order.
+// NOTE: while the primary receiver is open its quantities are taken as the
+// ordered ones, even when the warehouse has already booked part of the PO
+// on a sibling receiver and lowered the primary to the rest.
 func (c *Connector) sumLines(g group, primary receiver, currency string) []store.RemoteLine {
 	var order []string
 	lines := map[string]*store.RemoteLine{}

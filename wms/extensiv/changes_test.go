@@ -259,7 +259,7 @@ func TestChangesPagesAcross1200Receivers(t *testing.T) {
 		}
 	}
 
-	// The next poll asks only from the newest change on.
+	// The next poll requests only the changes from the newest one on.
 	last := srv.Receivers()[count-1]
 	if err := srv.Edit(last.ID-5, func(r *extensivtest.Receiver) { r.Items[0].Qty++ }); err != nil {
 		t.Fatal(err)

@@ -169,7 +169,7 @@ func (c *client) send(request *http.Request) (*response, error) {
 func transportError(request *http.Request, err error) error {
 	where := request.Method + " " + request.URL.Path
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &uncertainError{fmt.Errorf("Extensiv did not answer %s in time; will retry: %w", where, err)}
+		return &uncertainError{fmt.Errorf("Extensiv timed out on %s; will retry: %w", where, err)}
 	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s cancelled: %w", where, err)
@@ -333,7 +333,7 @@ func statusError(method, path string, resp *response) error {
 		}
 		return wms.Permanent(fmt.Sprintf("Extensiv rejected %s (HTTP %d, %s)%s", where, resp.status, code, hint), nil)
 	}
-	return fmt.Errorf("Extensiv answered %s with unexpected HTTP %d; will retry", where, resp.status)
+	return fmt.Errorf("Extensiv returned unexpected HTTP %d on %s; will retry", resp.status, where)
 }
 
 // parseRetryAfter reads Retry-After as seconds or as an HTTP date.

@@ -14,7 +14,7 @@ import (
 )
 
 // TestEngineEndToEnd runs the sync engine against the test server: the
-// initial import, a push whose answer is lost, receipts and a cancel.
+// initial import, a push whose response is lost, receipts and a cancel.
 func TestEngineEndToEnd(t *testing.T) {
 	srv := newServer(t, extensivtest.Options{})
 	conn := newConnector(srv, config(srv), nil)
@@ -45,7 +45,7 @@ func TestEngineEndToEnd(t *testing.T) {
 	}
 
 	// The first attempt cannot even look the reference up; the second
-	// creates the receiver but the connection drops before the answer.
+	// creates the receiver but the connection drops before the response.
 	srv.Inject(extensivtest.Fault{Method: http.MethodGet, Path: "/inventory/receivers", Kind: extensivtest.ServerError})
 	srv.Inject(extensivtest.Fault{Method: http.MethodPost, Path: "/inventory/receivers", Kind: extensivtest.DropAfter})
 	if err := engine.PushNow(ctx, po.Number); err != nil {

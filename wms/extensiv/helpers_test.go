@@ -51,7 +51,7 @@ func openStore(t *testing.T) *store.Store {
 }
 
 // orderedPO creates a PO, moves it to Ordered and queues its push, the way
-// a buyer does before the connector sees it.
+// a buyer does before the connector receives it.
 func orderedPO(t *testing.T, st *store.Store, expected string, lines ...store.LineInput) store.PO {
 	t.Helper()
 	po, err := st.CreatePO(buyer, store.NewPO{Supplier: "Acme Textiles", Currency: "EUR", ExpectedDate: expected, Lines: lines})

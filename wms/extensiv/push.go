@@ -45,8 +45,8 @@ func (c *Connector) Push(ctx context.Context, po store.PO) (string, error) {
 		return strconv.Itoa(id), nil
 	}
 
-	// The create may have succeeded even though its answer was lost, and a
-	// Duplicate answer means an earlier attempt did: link to that receiver.
+	// The create may have succeeded even though its response was lost, and
+	// a Duplicate error means an earlier attempt did. Link to that receiver.
 	if isUncertain(err) || errors.Is(err, errDuplicate) {
 		existing, lookupErr := c.findReference(ctx, po.Number)
 		if lookupErr == nil && existing != nil {
@@ -59,7 +59,7 @@ func (c *Connector) Push(ctx context.Context, po store.PO) (string, error) {
 	return "", err
 }
 
-// errDuplicate is Extensiv's answer to a reference number already used.
+// errDuplicate is Extensiv's error for a reference number already in use.
 var errDuplicate = errors.New("duplicate reference number")
 
 // findReference returns the customer's receiver with reference number ref,
@@ -99,6 +99,8 @@ func (c *Connector) newReceiver(po store.PO) (receiver, error) {
 		}
 		body.ExpectedDate = date.Format(timestampShape)
 	}
+	// NOTE: whether Extensiv accepts a saved element it has no custom field
+	// for is unconfirmed; set supplier_field = "-" if creates are rejected.
 	if c.cfg.SupplierField != "-" && po.Supplier != "" {
 		body.SavedElements = []savedElement{{Name: c.cfg.SupplierField, Value: po.Supplier}}
 	}
@@ -146,10 +148,12 @@ func (c *Connector) create(ctx context.Context, po store.PO, body receiver) (int
 	return created.id(), nil
 }
 
-// createRejected explains a 400 answer to a create in the buyer's terms.
+// createRejected explains a 400 response to a create in the buyer's terms.
 func (c *Connector) createRejected(ctx context.Context, po store.PO, resp *response) error {
 	detail := parseAPIError(resp.body)
 	switch {
+	// NOTE: Extensiv documents the Duplicate code for orders; that receivers
+	// use it too is assumed. The lookup before each create covers both cases.
 	case strings.EqualFold(detail.ErrorCode, "Duplicate"):
 		return errDuplicate
 	case strings.EqualFold(detail.ErrorCode, "DoesNotExist") && mentionsItem(detail):

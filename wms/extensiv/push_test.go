@@ -331,7 +331,7 @@ func TestPushErrorsInWords(t *testing.T) {
 		{"timeout", func(srv *extensivtest.Server, cfg *extensiv.Config, _ *string, _ *store.PO) {
 			cfg.Timeout = "200ms"
 			srv.Inject(extensivtest.Fault{Path: "/inventory/receivers", Kind: extensivtest.Hang, Times: 5})
-		}, false, "in time", 0},
+		}, false, "timed out", 0},
 		{"malformed JSON", func(srv *extensivtest.Server, _ *extensiv.Config, _ *string, _ *store.PO) {
 			srv.Inject(extensivtest.Fault{Method: http.MethodGet, Path: "/inventory/receivers", Kind: extensivtest.Malformed})
 		}, false, "not valid JSON", 0},

@@ -27,8 +27,8 @@ const (
 // returns are never purchase orders.
 const receiverTypeReturn = 1
 
-// Values Extensiv asks automated callers to set on a create: the
-// transaction came from the REST API (7), entered by an API (4).
+// Values Extensiv expects automated callers to set on a create: the
+// transaction came from the REST API (7) and was entered by an API (4).
 const (
 	sourceRestAPI  = 7
 	entryTypeAPI   = 4

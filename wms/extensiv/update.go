@@ -14,7 +14,7 @@ import (
 )
 
 // maxStaleRetries bounds how often an update is re-applied after 412
-// answers; each one means someone else changed the receiver meanwhile.
+// responses. Each one means someone else changed the receiver meanwhile.
 const maxStaleRetries = 3
 
 // adopt links po to a receiver that already carries its PO number: the one

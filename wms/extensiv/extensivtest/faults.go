@@ -12,27 +12,27 @@ type FaultKind int
 
 // The injectable faults.
 const (
-	// Hang holds the request without an answer until the client gives up.
+	// Hang holds the request without a response until the client gives up.
 	Hang FaultKind = iota + 1
-	// ServerError answers 500 without doing anything.
+	// ServerError responds with 500 without doing anything.
 	ServerError
-	// Malformed answers 200 with a body cut off in the middle of the JSON.
+	// Malformed responds with 200 and a body cut off in the middle of the JSON.
 	Malformed
-	// RateLimited answers 429 with Retry-After: 1.
+	// RateLimited responds with 429 and Retry-After: 1.
 	RateLimited
-	// Unavailable answers 503 with Retry-After: 2.
+	// Unavailable responds with 503 and Retry-After: 2.
 	Unavailable
 	// DropAfter handles the request, so a create really happens, then
-	// closes the connection without sending the answer.
+	// closes the connection without sending the response.
 	DropAfter
-	// HangAfter handles the request, then holds the answer until the
+	// HangAfter handles the request, then holds the response until the
 	// client gives up.
 	HangAfter
 	// ConcurrentEdit changes the addressed receiver just before the
 	// request is handled, as a warehouse user would, so a PUT with the
 	// ETag read earlier gets 412.
 	ConcurrentEdit
-	// MissingIfMatch answers 428 as if the If-Match header had been lost
+	// MissingIfMatch responds with 428 as if the If-Match header had been lost
 	// on the way.
 	MissingIfMatch
 )

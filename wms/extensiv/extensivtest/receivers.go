@@ -116,7 +116,7 @@ func (s *Server) itemID(customer int, sku string) int {
 	return s.items[customer][strings.ToUpper(sku)]
 }
 
-// wantsLines reports whether the detail parameter asks for the lines.
+// wantsLines reports whether the detail parameter requests the lines.
 func wantsLines(r *http.Request) bool {
 	detail := strings.ToLower(r.URL.Query().Get("detail"))
 	return strings.Contains(detail, "receiveitems") || detail == "all"
@@ -177,7 +177,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// paging reads pgsiz and pgnum, answering 400 when they are out of range.
+// paging reads pgsiz and pgnum, responding with 400 when they are out of range.
 func paging(w http.ResponseWriter, query url.Values, defaultSize, maxSize int) (size, number int, ok bool) {
 	size, number = defaultSize, 1
 	if text := query.Get("pgsiz"); text != "" {
@@ -430,7 +430,7 @@ func (s *Server) touch(receiver *Receiver) {
 	receiver.Modified = s.stamp()
 }
 
-// checkIfMatch answers 428 without If-Match and 412 when it is stale.
+// checkIfMatch responds with 428 without If-Match and 412 when it is stale.
 func checkIfMatch(w http.ResponseWriter, r *http.Request, receiver *Receiver) bool {
 	ifMatch := r.Header.Get("If-Match")
 	if ifMatch == "" {

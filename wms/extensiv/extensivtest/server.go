@@ -2,11 +2,11 @@
 // Manager REST API, for tests and for trying the connector by hand. It
 // listens on 127.0.0.1 only and keeps everything in memory.
 //
-// It models what the connector relies on: client-credentials tokens that
-// expire, HAL+JSON receivers with their lines, a subset of RQL, pgsiz
-// limits with next links, ETag and If-Match (412 and 428), reference
-// numbers unique per customer, items that must exist, and faults a test
-// can inject. Tests drive the warehouse side through Confirm, AddArrival,
+// It models what the connector relies on. Client-credentials tokens
+// expire. Receivers come as HAL+JSON with their lines, filtered by a subset
+// of RQL and paged with a pgsiz limit and next links. Updates need ETag and
+// If-Match (412 and 428). Reference numbers are unique per customer, items
+// must exist, and a test can inject faults. Tests drive the warehouse side through Confirm, AddArrival,
 // Edit and Cancel.
 package extensivtest
 
@@ -169,7 +169,7 @@ func (s *Server) routes() http.Handler {
 }
 
 // recording notes every request before handling it, and its status as
-// soon as the status is written, so a test that has its answer can count
+// soon as the status is written, so a test that has its response can count
 // on the record being complete.
 func (s *Server) recording(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
