@@ -48,7 +48,8 @@ func runImport(ctx context.Context, app *App, args []string, stdout, stderr io.W
 	return report(stderr, app, err)
 }
 
-// progress prints how far a file has got to stderr, at most once a second.
+// progress reports a file's read position, row count, rate and time left
+// on stderr. update prints at most one line a second.
 type progress struct {
 	out     io.Writer
 	label   string

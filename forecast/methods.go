@@ -4,7 +4,7 @@ package forecast
 type Method string
 
 // Forecasting methods. Every method reads only days up to its origin and
-// skips stockout days, so the backtest never sees the future.
+// skips stockout days, so no backtest fold uses days after its origin.
 const (
 	// MethodMovingAverage is the mean of the last 90 calendar days,
 	// stockout days left out (the default of most Shopify restock apps).

@@ -1,8 +1,8 @@
-// Package forecast turns daily unit demand into restock suggestions: it
+// Package forecast turns daily unit demand into restock suggestions. It
 // classifies each SKU's demand, backtests a small set of forecasting
-// methods per SKU, keeps the best, and sizes an order-up-to suggestion
-// with lead time, days of cover, safety stock, MOQ and case pack. It is pure
-// Go: callers load history and settings and pass them in.
+// methods per SKU and keeps the best. Then it sizes an order-up-to
+// suggestion from lead time, days of cover, safety stock, MOQ and case
+// pack. It is pure Go, so callers load history and settings and pass them in.
 package forecast
 
 import (
@@ -17,7 +17,7 @@ type Series struct {
 	Start time.Time
 	Units []float64
 	// Stockout marks days that had zero on hand in an inventory snapshot and
-	// no sales; their zero is missing demand, not zero demand, so methods
+	// no sales. Their zero is missing demand, not zero demand, so methods
 	// skip them. Nil means no day is known to be out of stock.
 	Stockout []bool
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Policy is how one SKU is replenished, after SKU overrides, supplier
+// Policy is one SKU's replenishment terms after SKU overrides, supplier
 // settings and the configured defaults have been merged.
 type Policy struct {
 	LeadTimeDays int

@@ -22,9 +22,10 @@ import (
 var (
 	// bucketOrders holds one DemandOrder per store and order name.
 	bucketOrders = []byte("demand_orders")
-	// bucketDaily holds units per item and day: key is the item key, a zero
-	// byte and the day number (days since 1970-01-01) as 4 big-endian bytes,
-	// so a cursor walks each item's days in order; value is an int64.
+	// bucketDaily holds units per item and day. The key is the item key, a
+	// zero byte and the day number (days since 1970-01-01) as 4 big-endian
+	// bytes, so a cursor walks each item's days in order. The value is an
+	// int64.
 	bucketDaily = []byte("demand_daily")
 	// bucketItems holds the last name and vendor seen on order lines per
 	// item key, for descriptions and default suppliers.
@@ -102,7 +103,7 @@ type OrderImportResult struct {
 // one replaces the orders both contain and adds the rest.
 //
 // NOTE: each batch commits on its own. Callers that need a file imported
-// all or nothing validate the whole file first; a crash between batches
+// all or nothing validate the whole file first. A crash between batches
 // leaves part of the file imported, and importing it again completes it.
 type OrderImport struct {
 	store  *Store
@@ -427,7 +428,7 @@ func (s *Store) ImportInventory(date string, levels []StockLevel) error {
 	})
 }
 
-// inventoryHistory is what the snapshots say per SKU.
+// inventoryHistory is the on-hand history per SKU read from the snapshots.
 type inventoryHistory struct {
 	// latest is the on-hand total of the newest snapshot holding the SKU.
 	latest map[string]int
@@ -654,12 +655,12 @@ type planInputs struct {
 }
 
 // RestockPlan builds restock suggestions from the stored demand, the newest
-// inventory snapshot, open POs and the supplier and SKU settings: one
-// forecast.Group per supplier, each suggestion with its method and
-// backtest error, order-by date, last 90 days of demand and projected
-// stock. In transit counts only Ordered and Partially received POs
-// (InTransit). It also returns the order-line names that match no SKU, whose
-// demand the plan leaves out.
+// inventory snapshot, open POs and the supplier and SKU settings. The plan
+// has one forecast.Group per supplier. Each suggestion carries its method
+// and backtest error, order-by date, last 90 days of demand and projected
+// stock. In transit counts only Ordered and Partially received POs, as
+// InTransit does. RestockPlan also returns the order-line names that match
+// no SKU, whose demand the plan leaves out.
 func (s *Store) RestockPlan(opts PlanOptions) (forecast.Plan, []UnmappedName, error) {
 	today := opts.Today
 	if today.IsZero() {
@@ -811,11 +812,12 @@ func demandSeries(demand *demandItem, end uint32, emptyDays []uint32) forecast.S
 	return series
 }
 
-// CreateDraftsFromSuggestions turns suggestions into draft POs in one step:
-// one draft per supplier, with a line per suggestion whose SuggestedQty is
-// above zero, at the suggestion's unit cost, in the supplier's currency
-// (DefaultCurrency without settings), expected after the longest lead time
-// of its lines. It returns the drafts in supplier order.
+// CreateDraftsFromSuggestions turns suggestions into draft POs in one step,
+// one draft per supplier. Each suggestion whose SuggestedQty is above zero
+// becomes a line at the suggestion's unit cost. A draft is in the
+// supplier's currency (DefaultCurrency without settings) and is expected
+// after the longest lead time of its lines. It returns the drafts in
+// supplier order.
 //
 // NOTE: each draft commits on its own; when one fails, the drafts created
 // before it stay and are returned with the error.

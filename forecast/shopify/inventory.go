@@ -41,8 +41,8 @@ func init() {
 }
 
 // InventoryReader streams on-hand quantities from an inventory export. The
-// long layout (2024 on) has one row per SKU and location with a Location
-// column and "On hand (current)"; the older wide layout has one column per
+// long layout (2024 on) has one row per SKU and location, with a Location
+// column and "On hand (current)". The older wide layout has one column per
 // location. Available is used only when the file has no on-hand column.
 type InventoryReader struct {
 	table    *table
@@ -138,8 +138,8 @@ func (inv *InventoryReader) readRow() error {
 	return nil
 }
 
-// cell reads one quantity; ok is false for cells that say the SKU is not
-// stocked there or are empty.
+// cell reads one quantity. ok is false for an empty cell and for one that
+// reads "not stocked".
 func (inv *InventoryReader) cell(sku, location string, column int) (Stock, bool, error) {
 	t := inv.table
 	text := t.get(column)

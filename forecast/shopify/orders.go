@@ -65,9 +65,9 @@ type orderColumns struct {
 }
 
 // OrderReader streams orders from an "Export orders" CSV. Rows of one order
-// must be adjacent, as Shopify writes them; order-level fields are taken
-// from the order's first row and carried down to the others, because
-// Shopify leaves most of them blank on later rows.
+// must be adjacent, as Shopify writes them. Order-level fields come from the
+// order's first row and are carried down to the others, because Shopify
+// leaves most of them blank on later rows.
 type OrderReader struct {
 	table   *table
 	columns orderColumns
@@ -144,7 +144,7 @@ func (o *OrderReader) readRow() (*rowFields, error) {
 }
 
 // Next returns the next order, or io.EOF after the last one. A row that
-// cannot be read yields a *RowError with its line number; the caller should
+// cannot be read yields a *RowError with its line number. The caller should
 // then drop the whole file, because later rows may belong to the same order.
 func (o *OrderReader) Next() (Order, error) {
 	if o.done {
