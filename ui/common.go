@@ -17,7 +17,7 @@ import (
 	"poboard/wms"
 )
 
-// Deps is what the board needs from the process that runs it.
+// Deps are the board's dependencies, given by the process that runs it.
 type Deps struct {
 	Store *store.Store
 	// Engine is the sync engine; nil runs the board without a WMS, so the
@@ -69,6 +69,7 @@ func newCommon(deps Deps) *common {
 		ctx:    deps.Context,
 		now:    deps.Now,
 	}
+
 	// A nil *wms.Engine stored in the interface would not compare equal
 	// to nil, so it is only stored when set.
 	if deps.Engine != nil {
@@ -79,6 +80,7 @@ func newCommon(deps Deps) *common {
 		renderer = lipgloss.DefaultRenderer()
 	}
 	c.styles = NewStyles(renderer)
+
 	if c.logger == nil {
 		c.logger = log.New(io.Discard)
 	}

@@ -166,7 +166,7 @@ func (d *detailPane) headline(spin string) string {
 	return line
 }
 
-// pushLine shows where the PO stands with the WMS: the push button on an
+// pushLine shows the PO's state with the WMS: the push button on an
 // Ordered PO that is not pushed, a spinner while the push runs, the lock
 // once pushed.
 func (d *detailPane) pushLine(spin string) []string {

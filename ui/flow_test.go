@@ -28,8 +28,8 @@ func startBoard(t *testing.T, st *store.Store, engine *wms.Engine, actor store.A
 }
 
 // waitText waits until the program has drawn every one of texts. Each
-// call sees only what was drawn since the previous call, so texts drawn in
-// one frame must be awaited in one call.
+// call reads only what was drawn since the previous call, so texts drawn
+// in one frame must be awaited in one call.
 func waitText(t *testing.T, tm *teatest.TestModel, texts ...string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {

@@ -178,7 +178,7 @@ func (r formRow) value(cell int) string {
 }
 
 // view renders the rows in a box of width×height: the label column, then
-// the cells, each cell padded to its width; the focused row is marked.
+// the cells, each padded to its width. A mark starts the focused row.
 func (g *formGrid) view(title string, intro []string, width, height int) string {
 	s := g.c.styles
 	inner := width - 2

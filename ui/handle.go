@@ -7,7 +7,7 @@ import (
 	"poboard/store"
 )
 
-// restockMessage is what f shows until restock suggestions come to the board.
+// restockMessage is the notice of f until restock suggestions come to the board.
 const restockMessage = "restock suggestions: run `poboard import orders FILE` first"
 
 // handleKey routes a key to what has focus: a full-screen view, a dialog in

@@ -6,10 +6,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// textInput is a one-line text field. It stands in for bubbles' textinput,
-// whose clipboard dependency (github.com/atotto/clipboard) is not in
-// go.sum; it has the subset of that API the forms use. Its cursor does not
-// blink, so an idle form sends no ticks.
+// textInput is a one-line text field in place of bubbles' textinput, whose
+// clipboard dependency (github.com/atotto/clipboard) is not in go.sum. It
+// has the subset of that API the forms use. Its cursor does not blink, so
+// an idle form sends no ticks.
 type textInput struct {
 	Prompt      string
 	Placeholder string

@@ -167,6 +167,13 @@ func (l *listPane) remove(number string) {
 	l.applyFilter()
 }
 
+// chooseFirst selects the top row, as after loading demo data.
+func (l *listPane) chooseFirst() {
+	if len(l.visible) > 0 {
+		l.choose(l.rows[l.visible[0]].Number)
+	}
+}
+
 // choose selects the PO with the given number, as after creating it.
 func (l *listPane) choose(number string) {
 	l.chosen, l.selected = number, number
@@ -330,14 +337,14 @@ func (l *listPane) Update(msg tea.KeyMsg) (moved bool, cmd tea.Cmd) {
 
 // title returns the pane's title with the count of shown POs.
 func (l *listPane) title() string {
-	name := "1 POs"
+	name := "1 PO list"
 	if l.receiving {
 		name = "1 Receiving"
 	}
 	if l.query() != "" {
-		return name + " · " + itoa(len(l.visible)) + " of " + itoa(len(l.rows))
+		return name + " · " + itoa(len(l.visible)) + " of " + itoa(len(l.rows)) + " POs"
 	}
-	return name + " · " + itoa(len(l.rows))
+	return name + " · " + itoa(len(l.rows)) + " POs"
 }
 
 // View renders the pane at its size.
@@ -383,7 +390,7 @@ func (l *listPane) emptyText() []string {
 	}
 	return []string{
 		s.Bold.Render("No POs yet."),
-		"Press " + s.Help.ShortKey.Render("n") + " to create a PO, or " +
-			s.Help.ShortKey.Render("D") + " to load demo data: suppliers and POs in every status.",
+		"Press " + s.Help.ShortKey.Render("n") + " to create a PO,",
+		"or " + s.Help.ShortKey.Render("D") + " to load demo data: suppliers and POs in every status.",
 	}
 }

@@ -66,7 +66,7 @@ func (m *statusMenu) update(k KeyMap, msg tea.KeyMsg) (chosen store.Status, done
 	return "", false
 }
 
-// pushConfirm asks before the push, which locks the PO for good.
+// pushConfirm is the confirmation before a push, which locks the PO for good.
 type pushConfirm struct {
 	po    store.PO
 	label string

@@ -18,7 +18,7 @@ const (
 	focusStatus
 )
 
-// mode is what the screen shows: the board or a full-screen view.
+// mode is the screen in use: the board or a full-screen view.
 type mode int
 
 const (
@@ -59,6 +59,8 @@ type Model struct {
 	sub *store.Subscription
 	// demoLoading is true while demo data is being written.
 	demoLoading bool
+	// selectNewest moves the selection to the top row at the next full load.
+	selectNewest bool
 }
 
 // New builds the board for one session. It subscribes to the store's

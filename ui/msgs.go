@@ -16,8 +16,8 @@ type summariesMsg struct {
 	err       error
 }
 
-// poMsg carries one PO re-read after a change or a selection; number tags it
-// so only the row and the detail that show this PO change.
+// poMsg carries one PO re-read after a change or a selection. Its number
+// tags it, so only the row and the detail that show this PO change.
 type poMsg struct {
 	number string
 	po     store.PO
@@ -37,8 +37,8 @@ type actionMsg struct {
 	origin origin
 }
 
-// origin is what started a write, so its result reaches the form or dialog
-// that waits for it.
+// origin is the form or dialog that started a write, so the result
+// reaches the one that waits for it.
 type origin int
 
 const (

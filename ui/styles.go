@@ -125,7 +125,7 @@ func (s *Styles) StatusStyle(status store.Status) lipgloss.Style {
 
 // PushButton returns the style of the push button in the connector's
 // colour, given as "#RRGGBB". The text is black or white, whichever reads
-// better on that colour; an unreadable colour falls back to the accent.
+// better on that colour. An invalid colour falls back to reverse video.
 func (s *Styles) PushButton(color string) lipgloss.Style {
 	style := s.Button
 	r, g, b, ok := parseHexColor(color)

@@ -58,6 +58,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.setNotice("loaded "+itoa(msg.count)+" demo POs; pushed ones receive goods from the simulated warehouse over the next minutes", noticeSuccess)
 		}
 		m.status.refresh()
+		m.selectNewest = true
 		return m, tea.Batch(loadSummariesCmd(m.c), m.spinIfNeeded())
 
 	case statusTickMsg:
@@ -87,6 +88,10 @@ func (m *Model) onSummaries(msg summariesMsg) tea.Cmd {
 		return nil
 	}
 	m.list.setRows(msg.summaries)
+	if m.selectNewest {
+		m.selectNewest = false
+		m.list.chooseFirst()
+	}
 	return m.showSelected(true)
 }
 

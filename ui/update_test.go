@@ -12,7 +12,7 @@ import (
 func TestEmptyBoardExplainsFirstSteps(t *testing.T) {
 	m := newTestModel(t, openTestStore(t), nil, buyer)
 	view := plainView(m)
-	for _, want := range []string{"No POs yet.", "Press n to create a PO", "D to load demo data"} {
+	for _, want := range []string{"No POs yet.", "Press n to create a PO,", "or D to load demo data"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -494,6 +494,9 @@ func TestDemoDataCoversEveryStatus(t *testing.T) {
 		t.Error("demo data pushed no PO to the simulator")
 	}
 
+	if m.list.selected != "PO-000009" {
+		t.Errorf("selected after loading = %s, want the newest, PO-000009", m.list.selected)
+	}
 	press(m, "D")
 	if !strings.Contains(m.status.notice.text, "only into an empty database") {
 		t.Errorf("second D: notice = %q", m.status.notice.text)

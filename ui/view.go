@@ -9,7 +9,7 @@ import (
 )
 
 // View renders the screen. It never fails: below the minimum size it
-// says how big the terminal must be.
+// shows how big the terminal must be.
 func (m *Model) View() string {
 	if m.width == 0 && m.height == 0 {
 		return ""
