@@ -310,8 +310,8 @@ func runRemote(t *testing.T, client *gossh.Client, command string) (string, stri
 }
 
 // offeredOnlySigner offers a public key whose private key the client does
-// not hold: the server sees the key in a public key query, but signing fails,
-// so the client moves on to its next key.
+// not hold. The server receives the key in a public key query, but signing
+// fails, so the client moves on to its next key.
 type offeredOnlySigner struct {
 	offered gossh.PublicKey
 }

@@ -16,7 +16,7 @@ import (
 // stateKey is the ssh.Context key of a session's *sessionState.
 type stateKey struct{}
 
-// sessionState is what the middlewares share about one session.
+// sessionState is the per-session data the middlewares share.
 type sessionState struct {
 	identity Identity
 	// ctx ends when the client disconnects or Shutdown's grace is over.
@@ -39,10 +39,10 @@ func (st *sessionState) setProgram(program *tea.Program) {
 	st.mu.Unlock()
 }
 
-// stop asks the board, if any, to quit. Quit waits for the program's event
-// loop, which a stalled client can hold up, so it runs in its own
-// goroutine; that goroutine ends when the program ends at the latest.
-// Commands keep running until the grace period ends and ctx is cancelled.
+// stop requests the board, if any, to quit. Quit waits for the program's
+// event loop, which a stalled client can hold up, so it runs in its own
+// goroutine, which ends when the program ends at the latest. Commands keep
+// running until the grace period ends and ctx is cancelled.
 func (st *sessionState) stop() {
 	st.mu.Lock()
 	program := st.program
@@ -77,12 +77,12 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 // authenticated with. ssh.Session.PublicKey returns that key, taken from
 // the connection's permissions after authentication, not from a key the
 // client merely offered. Keys are looked up again here, so a key removed
-// from both files since the handshake is refused.
+// from both files since the handshake is rejected.
 func (s *Server) identityMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		identity, ok := s.keys.Lookup(sess.PublicKey())
 		if !ok {
-			s.logger.Warn("session refused: key no longer authorized", "remote", sess.RemoteAddr())
+			s.logger.Warn("session rejected: key no longer authorized", "remote", sess.RemoteAddr())
 			fmt.Fprint(sess.Stderr(), "poboard: your SSH key is not in the buyers or warehouse keys file; ask the board's administrator to add it\n")
 			exit(sess, 1)
 			return
@@ -99,7 +99,7 @@ func (s *Server) identityMiddleware(next ssh.Handler) ssh.Handler {
 }
 
 // trackMiddleware registers the session for Shutdown and logs its start
-// and end. Sessions that arrive after Shutdown began are refused.
+// and end. Sessions that arrive after Shutdown began are rejected.
 func (s *Server) trackMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		state := stateOf(sess)

@@ -24,11 +24,10 @@ func (e *PanicError) Error() string {
 }
 
 // safeModel runs a board model so that a panic in Init, Update, View or
-// any Cmd ends only its own session. Programs run WithoutCatchPanics,
-// because Bubble Tea's own handler prints to the process's stdout and, for
-// Cmds, cancels nothing but that program anyway; every Cmd the model
-// returns is therefore wrapped here before Bubble Tea starts it in its own
-// goroutine, where an unrecovered panic would end the whole server.
+// any Cmd ends only its own session. Programs run WithoutCatchPanics
+// because Bubble Tea's own handler prints to the process's stdout. So every
+// Cmd the model returns is wrapped here before Bubble Tea starts it in a
+// goroutine of its own, where an unrecovered panic would end the server.
 type safeModel struct {
 	inner tea.Model
 	// fail records the first panic and stops the program. It is safe to

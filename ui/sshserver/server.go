@@ -1,8 +1,8 @@
 // Package sshserver serves the poboard board over SSH. Buyers and warehouse
-// leads connect with their own SSH keys; the key a client authenticated with
-// decides the role. A session with a terminal gets its own board program; a
-// session that names a command, such as `po list --json`, runs it with the
-// caller's role and returns its exit status.
+// leads connect with their own SSH keys, and the key a client authenticated
+// with decides the role. A session with a terminal gets its own board
+// program. A session that names a command, such as `po list --json`, runs it
+// with the caller's role and returns its exit status.
 package sshserver
 
 import (
@@ -28,7 +28,8 @@ import (
 // shutdown before the server closes them.
 const DefaultShutdownGrace = 2 * time.Second
 
-// Session is what a board model needs to know about one SSH session.
+// Session carries the actor, renderer, lifetime and size of one SSH session
+// to the board model.
 type Session struct {
 	// Actor is the authenticated key's name and role.
 	Actor store.Actor
@@ -94,9 +95,9 @@ type Server struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 
-	// mu guards closing and live. It is never held while sending to a
-	// program or writing to a client, so a stalled client cannot block
-	// other sessions or Shutdown.
+	// mu guards closing and live. No code sends to a program or writes to
+	// a client while holding it, so a stalled client cannot block other
+	// sessions or Shutdown.
 	mu      sync.Mutex
 	closing bool
 	live    map[*liveSession]struct{}
@@ -107,8 +108,8 @@ type Server struct {
 
 // liveSession is a running session that Shutdown must stop.
 type liveSession struct {
-	// stop asks the session to end: a board quits, a command's context
-	// is cancelled. It must not block.
+	// stop requests the end of the session (a board quits) and must not
+	// block.
 	stop func()
 }
 
@@ -184,10 +185,10 @@ func withHostSigner(signer gossh.Signer) ssh.Option {
 	}
 }
 
-// authorize accepts any key listed in either file. It only answers yes or
-// no: a client may offer keys it cannot sign with (CVE-2024-45337), so the
-// role is looked up later from the key the session actually authenticated
-// with, in identityMiddleware.
+// authorize accepts any key listed in either file and records nothing. A
+// client may offer keys it cannot sign with (CVE-2024-45337), so the role is
+// looked up later, in identityMiddleware, from the key the session actually
+// authenticated with.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, ok := s.keys.Lookup(key)
 	s.logger.Debug("public key checked", "accepted", ok, "fingerprint", gossh.FingerprintSHA256(key), "remote", ctx.RemoteAddr(), "user", ctx.User())
@@ -212,8 +213,8 @@ func (s *Server) Sessions() int {
 	return len(s.live)
 }
 
-// Shutdown stops the server: it stops accepting connections, asks every
-// session to end (boards quit and tell the user the server is stopping),
+// Shutdown stops the server: it stops accepting connections, requests the
+// end of every session (boards quit and tell the user the server is stopping),
 // closes sessions still open after the grace period, then closes every
 // connection. It returns once all session handlers have returned, or
 // with ctx's error when ctx ends first.

@@ -124,8 +124,8 @@ func TestRoleFromAuthenticatedKeyOnly(t *testing.T) {
 	env.authorize(store.RoleWarehouse, leadKey, "lee")
 
 	// The client first offers the buyer's public key, which the server
-	// accepts in principle, but cannot sign for it; it then
-	// authenticates with the lead's key. The session must be the lead's.
+	// accepts in principle, but the client cannot sign with it. It then
+	// authenticates with the lead's key, so the session must be the lead's.
 	offered := offeredOnlySigner{offered: buyerKey.PublicKey()}
 	methods := []gossh.AuthMethod{gossh.PublicKeys(offered), gossh.PublicKeys(leadKey)}
 	client, err := gossh.Dial("tcp", env.addr, &gossh.ClientConfig{
