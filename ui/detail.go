@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"poboard/store"
 )
@@ -119,7 +120,11 @@ func (d *detailPane) title() string {
 func (d *detailPane) View(focused bool, spin string) string {
 	s := d.c.styles
 	if d.dialog != nil {
-		return s.box(d.title(), d.dialog.body(d.c), d.width, d.height, true)
+		var body []string
+		for _, line := range d.dialog.body(d.c) {
+			body = append(body, strings.Split(ansi.Wordwrap(line, max(10, d.width-2), ""), "\n")...)
+		}
+		return s.box(d.title(), body, d.width, d.height, true)
 	}
 	lines := d.content(spin)
 	start := clamp(d.offset, 0, max(0, len(lines)-d.innerHeight()))
@@ -278,7 +283,7 @@ func (d *detailPane) lineRows() []string {
 }
 
 // lineNote names what is off on a line. Short means units still open on
-// a PO that is overdue or closed.
+// a PO that was closed, or that is overdue with part of its goods in.
 func lineNote(c *common, po store.PO, line store.Line) string {
 	var notes []string
 	switch {
@@ -286,7 +291,8 @@ func lineNote(c *common, po store.PO, line store.Line) string {
 		notes = append(notes, "unexpected SKU")
 	case line.Over() > 0:
 		notes = append(notes, fmt.Sprintf("%d over", line.Over()))
-	case line.Open() > 0 && (po.Status == store.StatusClosed || c.overdue(po.Status, po.ExpectedDate)):
+	case line.Open() > 0 && (po.Status == store.StatusClosed ||
+		po.Status == store.StatusPartiallyReceived && c.overdue(po.Status, po.ExpectedDate)):
 		notes = append(notes, fmt.Sprintf("%d short", line.Open()))
 	}
 	if line.Rejected > 0 {

@@ -13,6 +13,16 @@ const restockMessage = "restock suggestions: run `poboard import orders FILE` fi
 // handleKey routes a key to what has focus: a full-screen view, a dialog in
 // the detail pane, the filter, or the board.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	// Keys typed faster than the terminal is read arrive as one message
+	// with several runes ("jjj"); each is a key press of its own.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
+
 	k := m.c.keys
 	if msg.Type == tea.KeyCtrlC {
 		return m.quit()

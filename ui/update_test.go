@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -565,5 +566,44 @@ func TestHelpShowsFocusedPaneKeys(t *testing.T) {
 	press(m, "esc")
 	if m.mode != modeBoard {
 		t.Error("esc did not close help")
+	}
+}
+
+func TestBurstOfRunesIsSeparateKeys(t *testing.T) {
+	st := openTestStore(t)
+	for range 4 {
+		createPO(t, st, "Acme", store.StatusDraft)
+	}
+	m := newTestModel(t, st, nil, buyer)
+	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	if m.list.selected != "PO-000001" {
+		t.Errorf("selected after jjj = %s, want PO-000001", m.list.selected)
+	}
+}
+
+func TestLineNoteNamesDiscrepancies(t *testing.T) {
+	c := newCommon(Deps{Store: nil, Actor: buyer, Renderer: asciiRenderer(), Now: func() time.Time { return testNow }})
+	tests := []struct {
+		name     string
+		status   store.Status
+		expected string
+		line     store.Line
+		want     string
+	}{
+		{"over", store.StatusReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 12}, "2 over"},
+		{"rejected", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 4, Rejected: 1}, "1 rejected"},
+		{"unexpected", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Received: 3, Unexpected: true}, "unexpected SKU"},
+		{"closed short", store.StatusClosed, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 8}, "2 short"},
+		{"overdue partial short", store.StatusPartiallyReceived, "2026-12-01", store.Line{SKU: "A", Ordered: 10, Received: 8}, "2 short"},
+		{"overdue nothing in", store.StatusOrdered, "2026-12-01", store.Line{SKU: "A", Ordered: 10}, ""},
+		{"open on time", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 8}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			po := store.PO{Status: tt.status, ExpectedDate: tt.expected, Lines: []store.Line{tt.line}}
+			if got := lineNote(c, po, tt.line); got != tt.want {
+				t.Errorf("lineNote = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -48,7 +48,11 @@ func (m *Model) boardView() string {
 		panes = list + "\n" + detail
 	}
 	status := m.status.View(m.focus == focusStatus, m.spin())
-	return panes + "\n" + status + "\n" + m.help.View(m.focusedHelp())
+	keys := m.focusedHelp()
+	if m.detail.dialog != nil {
+		keys = keyList(m.detail.dialog.keys(m.c.keys))
+	}
+	return panes + "\n" + status + "\n" + m.help.View(keys)
 }
 
 // tooSmallView replaces the board when the terminal is below 80×24.
