@@ -200,7 +200,7 @@ func (d *detailPane) pushLine(spin string) []string {
 	}
 	if po.Status == store.StatusOrdered && d.c.sync != nil && !d.c.readOnly() {
 		info := d.c.sync.Info()
-		button := s.PushButton(info.Color).Render("Push to " + info.Label)
+		button := s.pushButton("Push to "+info.Label, info.Color)
 		lines = append(lines, button+"  "+s.Muted.Render("press p"))
 	}
 	return lines

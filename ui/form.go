@@ -13,7 +13,8 @@ type formRow struct {
 	label string
 	cells []textInput
 	line  bool
-	// widths are the cell widths in cells; nil gives one wide cell.
+	// widths are the cell widths in cells; nil gives one wide cell, and a
+	// 0 takes the room the other cells leave.
 	widths []int
 }
 
@@ -196,11 +197,9 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 			focusLine = len(rowLines)
 		}
 		line := marker + s.Label.Render(padRight(row.label, labelWidth))
+		widths := cellWidths(row, inner-labelWidth-2)
 		for c := range row.cells {
-			cellWidth := inner - labelWidth - 4
-			if c < len(row.widths) {
-				cellWidth = row.widths[c]
-			}
+			cellWidth := widths[c]
 			input := row.cells[c]
 			input.Width = max(1, cellWidth-3)
 			open, close := s.Muted.Render("["), s.Muted.Render("]")
@@ -244,6 +243,25 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 		body = append(body, s.Error.Render(g.err))
 	}
 	return s.box(title, body, width, height, true)
+}
+
+// cellWidths returns the width of each cell of row in room cells, with a
+// space after each cell.
+func cellWidths(row formRow, room int) []int {
+	if len(row.widths) == 0 {
+		return []int{max(4, room-2)}
+	}
+	widths := append([]int(nil), row.widths...)
+	used := 0
+	for _, width := range widths {
+		used += width + 1
+	}
+	for i, width := range widths {
+		if width == 0 {
+			widths[i] = max(4, room-used-1)
+		}
+	}
+	return widths
 }
 
 // formKeys are the keys the forms show in the footer.

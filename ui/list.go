@@ -342,9 +342,9 @@ func (l *listPane) title() string {
 		name = "1 Receiving"
 	}
 	if l.query() != "" {
-		return name + " · " + itoa(len(l.visible)) + " of " + itoa(len(l.rows)) + " POs"
+		return name + " · " + itoa(len(l.visible)) + " of " + countPOs(len(l.rows))
 	}
-	return name + " · " + itoa(len(l.rows)) + " POs"
+	return name + " · " + countPOs(len(l.rows))
 }
 
 // View renders the pane at its size.
@@ -381,6 +381,14 @@ func (l *listPane) View(focused bool) string {
 		body = append(body, line)
 	}
 	return s.box(l.title(), body, l.width, l.height, focused)
+}
+
+// countPOs returns "1 PO" or "N POs".
+func countPOs(n int) string {
+	if n == 1 {
+		return "1 PO"
+	}
+	return itoa(n) + " POs"
 }
 
 func (l *listPane) emptyText() []string {

@@ -58,7 +58,7 @@ func newPOForm(c *common, editing *store.PO) *poForm {
 
 func (f *poForm) lineRow(sku, description, qty, cost string) formRow {
 	c := f.grid.c
-	return formRow{label: "Line", line: true, widths: []int{18, 26, 9, 12}, cells: []textInput{
+	return formRow{label: "Line", line: true, widths: []int{18, 0, 9, 12}, cells: []textInput{
 		c.newInput("SKU", sku, 64),
 		c.newInput("description", description, 120),
 		c.newInput("qty", qty, 9),

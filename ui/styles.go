@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"poboard/store"
 )
@@ -139,6 +140,15 @@ func (s *Styles) PushButton(color string) lipgloss.Style {
 		text = "#000000"
 	}
 	return style.Background(lipgloss.Color(color)).Foreground(lipgloss.Color(text))
+}
+
+// pushButton renders the push button. Without colours the button has
+// brackets, so it still reads as one.
+func (s *Styles) pushButton(label, color string) string {
+	if s.renderer.ColorProfile() == termenv.Ascii {
+		return "[ " + label + " ]"
+	}
+	return s.PushButton(color).Render(label)
 }
 
 func parseHexColor(color string) (r, g, b int, ok bool) {

@@ -26,7 +26,7 @@ import (
 // testEnv is a running server on 127.0.0.1:0 with a real store and
 // authorized_keys files in a temporary folder.
 type testEnv struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	st      *store.Store
 	srv     *Server
@@ -43,7 +43,7 @@ type testEnvOptions struct {
 	grace      time.Duration
 }
 
-func startEnv(t *testing.T, opts testEnvOptions) *testEnv {
+func startEnv(t testing.TB, opts testEnvOptions) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "poboard.db"), store.Options{})
@@ -89,7 +89,7 @@ func startEnv(t *testing.T, opts testEnvOptions) *testEnv {
 	return env
 }
 
-func readHostPublicKey(t *testing.T, path string) gossh.PublicKey {
+func readHostPublicKey(t testing.TB, path string) gossh.PublicKey {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -103,7 +103,7 @@ func readHostPublicKey(t *testing.T, path string) gossh.PublicKey {
 }
 
 // newKey returns a fresh ed25519 client key.
-func newKey(t *testing.T) gossh.Signer {
+func newKey(t testing.TB) gossh.Signer {
 	t.Helper()
 	_, private, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -127,7 +127,7 @@ func (e *testEnv) authorize(role store.Role, key gossh.Signer, name string) {
 	appendFile(e.t, path, line)
 }
 
-func appendFile(t *testing.T, path, text string) {
+func appendFile(t testing.TB, path, text string) {
 	t.Helper()
 	file, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -177,7 +177,7 @@ func (e *testEnv) createPO(supplier string, qty int) string {
 
 // terminal is a client session with a PTY and a shell.
 type terminal struct {
-	t       *testing.T
+	t       testing.TB
 	session *gossh.Session
 	stdin   io.WriteCloser
 	out     *syncBuffer
@@ -243,7 +243,7 @@ func (term *terminal) wait() int {
 	}
 }
 
-func exitStatus(t *testing.T, err error) int {
+func exitStatus(t testing.TB, err error) int {
 	t.Helper()
 	if err == nil {
 		return 0

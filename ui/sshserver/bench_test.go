@@ -1,0 +1,213 @@
+package sshserver
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"poboard/store"
+	"poboard/ui"
+)
+
+// benchSessions is how many warehouse leads watch the board at once.
+const benchSessions = 50
+
+// BenchmarkReceiptRedraw50Sessions measures, with the real board, the time
+// from a receipt commit until each of 50 SSH sessions has drawn the new
+// received quantity, and the memory each session adds. Clients run in the
+// same process, so the memory figure includes their buffers as well.
+func BenchmarkReceiptRedraw50Sessions(b *testing.B) {
+	var st *store.Store
+	env := startEnv(b, testEnvOptions{newModel: func(session Session) (tea.Model, error) {
+		return ui.New(ui.Deps{
+			Store: st, Actor: session.Actor, Renderer: session.Renderer,
+			Logger: session.Logger, Context: session.Context,
+		}), nil
+	}})
+	st = env.st
+	leadKey := newKey(b)
+	env.authorize(store.RoleWarehouse, leadKey, "lead")
+
+	buyer := store.Actor{Name: "buyer", Role: store.RoleBuyer}
+	number := env.createPO("Acme Textiles", 1000)
+	for _, status := range []store.Status{store.StatusApproved, store.StatusOrdered} {
+		if _, err := st.SetStatus(buyer, number, 0, status); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	before := heapInUse()
+	watchers := make([]*screenWatcher, benchSessions)
+	var opened sync.WaitGroup
+	for i := range watchers {
+		watchers[i] = newScreenWatcher()
+		watchers[i].expect(regexp.MustCompile(regexp.QuoteMeta(number)))
+	}
+	for i := range watchers {
+		opened.Add(1)
+		go func() {
+			defer opened.Done()
+			watchers[i].open(b, env, leadKey)
+		}()
+	}
+	opened.Wait()
+	for _, watcher := range watchers {
+		watcher.wait(b, 30*time.Second)
+	}
+	perSession := float64(heapInUse()-before) / benchSessions
+
+	if b.N > 990 {
+		b.Fatalf("b.N = %d; the PO has 1000 units, run with -benchtime 100x or less", b.N)
+	}
+	var samples, slowest, commits []time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		received := i + 1
+		pattern := regexp.MustCompile(fmt.Sprintf(`(^|[^0-9])%d/1000`, received))
+		for _, watcher := range watchers {
+			watcher.expect(pattern)
+		}
+
+		start := time.Now()
+		if _, err := st.RecordReceipt(buyer, number, 0, []store.ReceiptLine{{SKU: "TEE-BLK-M", Qty: 1}}); err != nil {
+			b.Fatal(err)
+		}
+		commits = append(commits, time.Since(start))
+		var worst time.Duration
+		for _, watcher := range watchers {
+			took := watcher.wait(b, 10*time.Second).Sub(start)
+			samples = append(samples, took)
+			worst = max(worst, took)
+		}
+		slowest = append(slowest, worst)
+	}
+	b.StopTimer()
+
+	b.ReportMetric(percentile(samples, 50), "p50-ms")
+	b.ReportMetric(percentile(samples, 95), "p95-ms")
+	b.ReportMetric(percentile(slowest, 95), "p95-all-sessions-ms")
+	b.ReportMetric(percentile(commits, 50), "commit-p50-ms")
+	b.ReportMetric(perSession/(1<<20), "MB/session")
+}
+
+// heapInUse returns the bytes of live heap and goroutine stacks after a
+// garbage collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var stats runtime.MemStats
+	runtime.ReadMemStats(&stats)
+	return stats.HeapInuse + stats.StackInuse
+}
+
+// percentile returns the p-th percentile of durations in milliseconds.
+func percentile(durations []time.Duration, p int) float64 {
+	if len(durations) == 0 {
+		return 0
+	}
+	sorted := slices.Clone(durations)
+	slices.Sort(sorted)
+	index := (len(sorted)*p + 99) / 100
+	index = min(max(index-1, 0), len(sorted)-1)
+	return float64(sorted[index].Microseconds()) / 1000
+}
+
+// screenWatcher reads one session's screen output and records when it
+// first matches the expected pattern. It keeps only a bounded tail of the
+// output, so watching costs the same however long the benchmark runs.
+type screenWatcher struct {
+	mu      sync.Mutex
+	tail    []byte
+	pattern *regexp.Regexp
+	found   chan time.Time
+}
+
+func newScreenWatcher() *screenWatcher {
+	return &screenWatcher{found: make(chan time.Time, 1)}
+}
+
+// open starts a PTY session as key and reads its output until it ends.
+func (w *screenWatcher) open(tb testing.TB, env *testEnv, key gossh.Signer) {
+	client, err := env.dial(gossh.PublicKeys(key))
+	if err != nil {
+		tb.Errorf("dial: %v", err)
+		return
+	}
+	tb.Cleanup(func() { client.Close() })
+	session, err := client.NewSession()
+	if err != nil {
+		tb.Errorf("new session: %v", err)
+		return
+	}
+	stdout, err := session.StdoutPipe()
+	if err != nil {
+		tb.Errorf("stdout: %v", err)
+		return
+	}
+	if err := session.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+		tb.Errorf("pty: %v", err)
+		return
+	}
+	if err := session.Shell(); err != nil {
+		tb.Errorf("shell: %v", err)
+		return
+	}
+	go w.read(stdout)
+}
+
+func (w *screenWatcher) read(stdout io.Reader) {
+	buffer := make([]byte, 32*1024)
+	for {
+		n, err := stdout.Read(buffer)
+		if n > 0 {
+			w.add(buffer[:n], time.Now())
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (w *screenWatcher) add(chunk []byte, at time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.tail = append(w.tail, chunk...)
+	if w.pattern != nil && w.pattern.MatchString(ansi.Strip(string(w.tail))) {
+		w.pattern = nil
+		w.tail = w.tail[:0]
+		w.found <- at
+		return
+	}
+	// A redraw of the changed rows is a few kilobytes; 64 KiB keeps every
+	// partly read escape sequence and row.
+	if len(w.tail) > 64*1024 {
+		w.tail = append(w.tail[:0], w.tail[len(w.tail)-16*1024:]...)
+	}
+}
+
+// expect sets the pattern to wait for and forgets the output so far.
+func (w *screenWatcher) expect(pattern *regexp.Regexp) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pattern = pattern
+	w.tail = w.tail[:0]
+}
+
+// wait returns when the pattern matched.
+func (w *screenWatcher) wait(tb testing.TB, timeout time.Duration) time.Time {
+	select {
+	case at := <-w.found:
+		return at
+	case <-time.After(timeout):
+		tb.Fatalf("a session did not draw the expected text within %v", timeout)
+		return time.Time{}
+	}
+}
