@@ -166,7 +166,11 @@ func (d *detailPane) headline(spin string) string {
 		line += "  " + s.Overdue.Render("overdue")
 	}
 	if flags := po.Discrepancies(); flags > 0 {
-		line += "  " + s.Flag.Render(fmt.Sprintf("%s%d discrepancies", flagMark, flags))
+		noun := "discrepancies"
+		if flags == 1 {
+			noun = "discrepancy"
+		}
+		line += "  " + s.Flag.Render(fmt.Sprintf("%s%d %s", flagMark, flags, noun))
 	}
 	return line
 }

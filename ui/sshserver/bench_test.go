@@ -24,8 +24,18 @@ const benchSessions = 50
 // BenchmarkReceiptRedraw50Sessions measures, with the real board, the time
 // from a receipt commit until each of 50 SSH sessions has drawn the new
 // received quantity, and the memory each session adds. Clients run in the
-// same process, so the memory figure includes their buffers as well.
+// same process, so the memory figure includes their buffers as well. The
+// sub-benchmarks differ in how many other ordered POs the leads' receiving
+// view lists.
 func BenchmarkReceiptRedraw50Sessions(b *testing.B) {
+	for _, others := range []int{0, 500} {
+		b.Run(fmt.Sprintf("ordered=%d", others+1), func(b *testing.B) {
+			benchmarkReceiptRedraw(b, others)
+		})
+	}
+}
+
+func benchmarkReceiptRedraw(b *testing.B, others int) {
 	var st *store.Store
 	env := startEnv(b, testEnvOptions{newModel: func(session Session) (tea.Model, error) {
 		return ui.New(ui.Deps{
@@ -39,10 +49,17 @@ func BenchmarkReceiptRedraw50Sessions(b *testing.B) {
 
 	buyer := store.Actor{Name: "buyer", Role: store.RoleBuyer}
 	number := env.createPO("Acme Textiles", 1000)
-	for _, status := range []store.Status{store.StatusApproved, store.StatusOrdered} {
-		if _, err := st.SetStatus(buyer, number, 0, status); err != nil {
-			b.Fatal(err)
-		}
+	orderPO(b, st, number)
+	inputs := make([]store.NewPO, others)
+	for i := range inputs {
+		inputs[i] = store.NewPO{Supplier: "Other Supplier", Lines: []store.LineInput{{SKU: fmt.Sprintf("SKU-%04d", i), Ordered: 10, UnitCost: 100}}}
+	}
+	numbers, err := st.CreatePOs(buyer, inputs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, other := range numbers {
+		orderPO(b, st, other)
 	}
 
 	before := heapInUse()
@@ -97,6 +114,16 @@ func BenchmarkReceiptRedraw50Sessions(b *testing.B) {
 	b.ReportMetric(percentile(slowest, 95), "p95-all-sessions-ms")
 	b.ReportMetric(percentile(commits, 50), "commit-p50-ms")
 	b.ReportMetric(perSession/(1<<20), "MB/session")
+}
+
+// orderPO moves a draft PO to ordered.
+func orderPO(b *testing.B, st *store.Store, number string) {
+	buyer := store.Actor{Name: "buyer", Role: store.RoleBuyer}
+	for _, status := range []store.Status{store.StatusApproved, store.StatusOrdered} {
+		if _, err := st.SetStatus(buyer, number, 0, status); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // heapInUse returns the bytes of live heap and goroutine stacks after a
