@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -85,7 +87,9 @@ func (l listPane) FullHelp() [][]key.Binding {
 
 // setRows replaces every row, as after the first load or a resync.
 func (l *listPane) setRows(summaries []store.Summary) {
-	rows := make([]store.Summary, 0, len(summaries))
+	// Keep the caller's slice, filtered in place: with 100,000 POs a copy
+	// would double the list's memory.
+	rows := summaries[:0]
 	for _, summary := range summaries {
 		if l.keeps(summary) {
 			rows = append(rows, summary)
@@ -124,8 +128,13 @@ func (l *listPane) sortRows() {
 			}
 			return a.ID < b.ID
 		})
-	} else {
-		sort.Slice(l.rows, func(i, j int) bool { return l.rows[i].ID > l.rows[j].ID })
+	} else if !sort.SliceIsSorted(l.rows, func(i, j int) bool { return l.rows[i].ID > l.rows[j].ID }) {
+		// The store lists oldest first, so a reversal usually suffices.
+		if sort.SliceIsSorted(l.rows, func(i, j int) bool { return l.rows[i].ID < l.rows[j].ID }) {
+			slices.Reverse(l.rows)
+		} else {
+			sort.Slice(l.rows, func(i, j int) bool { return l.rows[i].ID > l.rows[j].ID })
+		}
 	}
 	l.index = make(map[string]int, len(l.rows))
 	for i, row := range l.rows {
@@ -233,18 +242,44 @@ func matches(summary store.Summary, query string) bool {
 	return false
 }
 
-// containsFold is strings.Contains ignoring ASCII case, without allocating:
-// the filter runs it on every SKU of every PO at each keystroke.
+// containsFold is strings.Contains ignoring case, without allocating,
+// because the filter runs it on every SKU of every PO at each keystroke.
+// Positions whose first byte cannot start a match are skipped cheaply.
 func containsFold(text, sub string) bool {
 	if len(sub) > len(text) {
 		return false
 	}
+	if sub == "" {
+		return true
+	}
+	first := sub[0]
+	lower, upper := first, first
+	if first < utf8.RuneSelf {
+		lower, upper = toLowerASCII(first), toUpperASCII(first)
+	}
 	for start := 0; start+len(sub) <= len(text); start++ {
+		if first < utf8.RuneSelf && text[start] != lower && text[start] != upper {
+			continue
+		}
 		if strings.EqualFold(text[start:start+len(sub)], sub) {
 			return true
 		}
 	}
 	return false
+}
+
+func toLowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+func toUpperASCII(b byte) byte {
+	if 'a' <= b && b <= 'z' {
+		return b - ('a' - 'A')
+	}
+	return b
 }
 
 // selectedSummary returns the row under the cursor.

@@ -607,3 +607,24 @@ func TestLineNoteNamesDiscrepancies(t *testing.T) {
 		})
 	}
 }
+
+func TestContainsFoldMatchesAnyCase(t *testing.T) {
+	tests := []struct {
+		text, sub string
+		want      bool
+	}{
+		{"TEE-BLK-M", "blk", true},
+		{"TEE-BLK-M", "TEE-BLK-M", true},
+		{"TEE-BLK-M", "tee-blk-m-x", false},
+		{"Acme Textiles", "TEXT", true},
+		{"Acme Textiles", "xt", true},
+		{"Acme Textiles", "zz", false},
+		{"Café Noir", "CAFÉ", true},
+		{"PO-000042", "", true},
+	}
+	for _, tt := range tests {
+		if got := containsFold(tt.text, tt.sub); got != tt.want {
+			t.Errorf("containsFold(%q, %q) = %v, want %v", tt.text, tt.sub, got, tt.want)
+		}
+	}
+}
