@@ -83,7 +83,7 @@ func benchmarkReceiptRedraw(b *testing.B, others int) {
 	perSession := float64(heapInUse()-before) / benchSessions
 
 	if b.N > 990 {
-		b.Fatalf("b.N = %d; the PO has 1000 units, run with -benchtime 100x or less", b.N)
+		b.Fatalf("b.N = %d, but the PO has 1000 units; run with -benchtime 990x or less", b.N)
 	}
 	var samples, slowest, commits []time.Duration
 	b.ResetTimer()
@@ -213,14 +213,14 @@ func (w *screenWatcher) add(chunk []byte, at time.Time) {
 		w.found <- at
 		return
 	}
-	// A redraw of the changed rows is a few kilobytes; 64 KiB keeps every
-	// partly read escape sequence and row.
+	// A redraw of the changed rows is a few kilobytes, so the last 16 KiB
+	// still hold every partly read escape sequence and row.
 	if len(w.tail) > 64*1024 {
 		w.tail = append(w.tail[:0], w.tail[len(w.tail)-16*1024:]...)
 	}
 }
 
-// expect sets the pattern to wait for and forgets the output so far.
+// expect sets the pattern to wait for and clears the output kept so far.
 func (w *screenWatcher) expect(pattern *regexp.Regexp) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -228,7 +228,7 @@ func (w *screenWatcher) expect(pattern *regexp.Regexp) {
 	w.tail = w.tail[:0]
 }
 
-// wait returns when the pattern matched.
+// wait returns the time the pattern matched.
 func (w *screenWatcher) wait(tb testing.TB, timeout time.Duration) time.Time {
 	select {
 	case at := <-w.found:
