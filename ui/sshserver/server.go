@@ -170,6 +170,10 @@ func New(cfg Config) (*Server, error) {
 		cancel()
 		return nil, fmt.Errorf("configuring the SSH server: %w", err)
 	}
+	// IdleTimeout stays unset: a lead watching a quiet board sends and
+	// receives nothing for long stretches and must not be dropped. Clients
+	// that vanish are found by TCP keep-alive, which net.Listen enables on
+	// accepted connections.
 	s.ssh.ConnectionFailedCallback = func(conn net.Conn, err error) {
 		s.logger.Debug("connection failed", "remote", conn.RemoteAddr(), "err", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
 
 	"poboard/store"
@@ -403,5 +404,66 @@ func TestShutdownWithOpenSessions(t *testing.T) {
 	}
 	if _, err := env.dial(gossh.PublicKeys(key)); err == nil {
 		t.Error("a new connection was accepted after Shutdown")
+	}
+}
+
+func TestStalledClientDoesNotBlockOthers(t *testing.T) {
+	var st *store.Store
+	env := startEnv(t, testEnvOptions{newModel: func(session Session) (tea.Model, error) {
+		board := newTestBoard(st, session)
+		if session.Actor.Name == "stalled" {
+			board.padding = 150
+		}
+		return board, nil
+	}})
+	st = env.st
+	stalledKey, healthyKey := newKey(t), newKey(t)
+	env.authorize(store.RoleWarehouse, stalledKey, "stalled")
+	env.authorize(store.RoleWarehouse, healthyKey, "healthy")
+	number := env.createPO("Acme Textiles", 1000)
+	buyer := store.Actor{Name: "ana", Role: store.RoleBuyer}
+	for _, status := range []store.Status{store.StatusApproved, store.StatusOrdered} {
+		if _, err := st.SetStatus(buyer, number, 0, status); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The stalled client never reads its output. Each of its redraws is
+	// about 45 KB, so the SSH window (2 MB in x/crypto/ssh) fills after
+	// about 45 receipts and the server's writes to it block.
+	stalledSession, err := env.connect(stalledKey).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stalledSession.StdoutPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := stalledSession.RequestPty("xterm-256color", 200, 300, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := stalledSession.Shell(); err != nil {
+		t.Fatal(err)
+	}
+
+	healthy := env.openTerminal(env.connect(healthyKey), 100, 30)
+	mark := healthy.waitFor(0, number+" ordered 0/1000")
+	for i := 1; i <= 80; i++ {
+		if _, err := st.RecordReceipt(buyer, number, 0, []store.ReceiptLine{{SKU: "TEE-BLK-M", Qty: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		// Let both renderers draw a frame between receipts.
+		time.Sleep(20 * time.Millisecond)
+	}
+	healthy.waitFor(mark, number+" partially_received 80/1000")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := env.srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown with a stalled client: %v", err)
+	}
+	// The stalled board could not even process its quit message, which
+	// shows its writes were blocked while the healthy session went on.
+	if !strings.Contains(env.logs.String(), "closing sessions that did not quit in time") {
+		t.Errorf("the stalled session quit within the grace period, so it never stalled; log:\n%s", env.logs.String())
 	}
 }

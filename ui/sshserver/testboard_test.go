@@ -26,6 +26,10 @@ type testBoard struct {
 	pos      []store.Summary
 	notice   string
 	panicked bool
+	// padding adds that many full-width lines that change with every
+	// change from the hub, so each redraw writes the whole screen.
+	padding int
+	changes int
 }
 
 type summariesLoaded struct {
@@ -82,6 +86,7 @@ func (b *testBoard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		b.pos = msg.rows
 	case changesArrived:
+		b.changes++
 		return b, tea.Batch(b.load(), b.wait())
 	case actionDone:
 		if msg.err != nil {
@@ -130,5 +135,9 @@ func (b *testBoard) View() string {
 		fmt.Fprintf(&out, "%s %s %d/%d\n", row.Number, row.Status, row.Received, row.Ordered)
 	}
 	out.WriteString(b.notice)
+	for i := range b.padding {
+		line := fmt.Sprintf("change %d line %d ", b.changes, i)
+		out.WriteString("\n" + line + strings.Repeat("=", max(0, b.width-len(line)-1)))
+	}
 	return out.String()
 }
