@@ -370,3 +370,37 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestServeBuyerKeysShowInLeadBoard(t *testing.T) {
+	c := newCLI(t)
+	number := strings.TrimSpace(c.ok("po", "create", "--supplier", "Acme Textiles", "--line", "TEE-BLK-M:100:4.25"))
+	c.ok("po", "status", number, "approved")
+	buyerKey := addKey(t, "buyers_keys", "ana@buyers")
+	leadKey := addKey(t, "warehouse_keys", "lee@dock")
+	s := startServe(t, c)
+
+	lead := openBoard(t, s.connect(leadKey), 120, 40)
+	leadMark := lead.waitFor(0, regexp.MustCompile(`No POs are awaiting receipt`))
+
+	// The buyer orders the selected PO from the status menu: its second
+	// entry after Approved is Ordered.
+	buyer := openBoard(t, s.connect(buyerKey), 120, 40)
+	buyerMark := buyer.waitFor(0, regexp.MustCompile(`TEE-BLK-M`))
+	buyer.press("s")
+	buyerMark = buyer.waitFor(buyerMark, regexp.MustCompile(`Ordered`))
+	buyer.press("\x1b[B")
+	buyer.press("\r")
+	buyer.waitFor(buyerMark, regexp.MustCompile(`moved to Ordered`))
+
+	leadMark = lead.waitFor(leadMark, regexp.MustCompile(regexp.QuoteMeta(number)+`.*Acme Textiles.*Ordered`))
+	lead.press("n")
+	lead.waitFor(leadMark, regexp.MustCompile(`lee@dock has the read-only warehouse role`))
+}
+
+// press sends keys as the client's terminal would.
+func (b *boardTerminal) press(keys string) {
+	b.t.Helper()
+	if _, err := io.WriteString(b.stdin, keys); err != nil {
+		b.t.Fatalf("sending %q: %v", keys, err)
+	}
+}
