@@ -138,7 +138,7 @@ func forecastCommand(app *App, args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		err = writeForecastJSON(stdout, plan)
 	} else {
-		writeForecastText(stdout, plan)
+		writeForecastText(stdout, plan, *all, *supplier)
 	}
 	if err != nil {
 		return err
@@ -180,7 +180,10 @@ func orNoSupplier(name string) string {
 	return name
 }
 
-func writeForecastText(out io.Writer, plan forecast.Plan) {
+// writeForecastText prints one table per supplier. all and supplier are
+// the --all and --supplier options, which change the advice printed when
+// no table is shown.
+func writeForecastText(out io.Writer, plan forecast.Plan, all bool, supplier string) {
 	shown := 0
 	for _, group := range plan.Groups {
 		if len(group.Suggestions) == 0 {
@@ -213,14 +216,23 @@ func writeForecastText(out io.Writer, plan forecast.Plan) {
 		}
 		fmt.Fprintln(out)
 	}
-	if shown == 0 {
+	switch {
+	case shown == 0 && all && supplier != "":
+		fmt.Fprintf(out, "No SKU of supplier %q has demand. Check the name against the Vendor column of the orders or products export.\n", supplier)
+		return
+	case shown == 0 && all:
+		fmt.Fprintln(out, "No SKU has demand yet. Import a Shopify orders export with `poboard import orders FILE`.")
+		return
+	case shown == 0:
 		fmt.Fprintln(out, "Nothing to order. Run with --all to see every SKU.")
 	}
 
 	a := plan.Accuracy
-	if a.Backtested > 0 {
+	switch {
+	case a.SKUs == 0:
+	case a.Backtested > 0:
 		fmt.Fprintf(out, "Backtest of %d of %d SKUs: WAPE %.1f%%, bias %+.1f%%\n", a.Backtested, a.SKUs, 100*a.WAPE, 100*a.Bias)
-	} else {
+	default:
 		fmt.Fprintf(out, "No SKU has the %d days of history a backtest needs; methods follow the demand class.\n", forecast.MinBacktestDays)
 	}
 }
