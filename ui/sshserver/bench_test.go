@@ -3,9 +3,12 @@ package sshserver
 import (
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,7 +65,7 @@ func benchmarkReceiptRedraw(b *testing.B, others int) {
 		orderPO(b, st, other)
 	}
 
-	before := heapInUse()
+	before, rssBefore := heapInUse(), residentSet(b)
 	watchers := make([]*screenWatcher, benchSessions)
 	var opened sync.WaitGroup
 	for i := range watchers {
@@ -81,6 +84,7 @@ func benchmarkReceiptRedraw(b *testing.B, others int) {
 		watcher.wait(b, 30*time.Second)
 	}
 	perSession := float64(heapInUse()-before) / benchSessions
+	rssPerSession := float64(residentSet(b)-rssBefore) / benchSessions
 
 	if b.N > 990 {
 		b.Fatalf("b.N = %d, but the PO has 1000 units; run with -benchtime 990x or less", b.N)
@@ -114,6 +118,7 @@ func benchmarkReceiptRedraw(b *testing.B, others int) {
 	b.ReportMetric(percentile(slowest, 95), "p95-all-sessions-ms")
 	b.ReportMetric(percentile(commits, 50), "commit-p50-ms")
 	b.ReportMetric(perSession/(1<<20), "MB/session")
+	b.ReportMetric(rssPerSession/(1<<20), "rss-MB/session")
 }
 
 // orderPO moves a draft PO to ordered.
@@ -133,6 +138,25 @@ func heapInUse() uint64 {
 	var stats runtime.MemStats
 	runtime.ReadMemStats(&stats)
 	return stats.HeapInuse + stats.StackInuse
+}
+
+// residentSet returns the process's resident set size in bytes, read from
+// /proc/self/status (Linux only), or 0 elsewhere.
+func residentSet(tb testing.TB) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kilobytes, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				tb.Fatalf("reading VmRSS from %q: %v", line, err)
+			}
+			return kilobytes * 1024
+		}
+	}
+	return 0
 }
 
 // percentile returns the p-th percentile of durations in milliseconds.
