@@ -60,7 +60,6 @@ func (e *KeyFileError) Error() string {
 type authorizedKey struct {
 	key  gossh.PublicKey
 	name string
-	line int
 }
 
 // Check validates both files strictly. A missing file is fine and is
@@ -82,14 +81,6 @@ func (k *KeyFiles) Check() (missing []string, err error) {
 	return missing, nil
 }
 
-// Count returns how many keys the files hold; missing or invalid files and
-// lines count as none.
-func (k *KeyFiles) Count() (buyers, warehouse int) {
-	b, _, _ := readAuthorizedKeys(k.Buyers)
-	w, _, _ := readAuthorizedKeys(k.Warehouse)
-	return len(b), len(w)
-}
-
 // Lookup returns the identity of key. A key listed in both files is a
 // buyer. Lines that became invalid since start are skipped and logged, so
 // one bad edit does not lock every other key out.
@@ -104,7 +95,7 @@ func (k *KeyFiles) Lookup(key gossh.PublicKey) (Identity, bool) {
 		{k.Buyers, store.RoleBuyer},
 		{k.Warehouse, store.RoleWarehouse},
 	}
-	wanted := key.Marshal()
+	target := key.Marshal()
 	for _, file := range files {
 		keys, problems, err := readAuthorizedKeys(file.path)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -114,7 +105,7 @@ func (k *KeyFiles) Lookup(key gossh.PublicKey) (Identity, bool) {
 			k.report(fmt.Sprintf("%s:%d:%s", problem.Path, problem.Line, problem.Reason), problem)
 		}
 		for _, candidate := range keys {
-			if bytes.Equal(candidate.key.Marshal(), wanted) {
+			if bytes.Equal(candidate.key.Marshal(), target) {
 				return Identity{Name: candidate.name, Role: file.role}, true
 			}
 		}
@@ -182,7 +173,7 @@ func readAuthorizedKeys(path string) ([]authorizedKey, []*KeyFileError, error) {
 		if name == "" {
 			name = gossh.FingerprintSHA256(key)
 		}
-		keys = append(keys, authorizedKey{key: key, name: name, line: number})
+		keys = append(keys, authorizedKey{key: key, name: name})
 	}
 	if err := scanner.Err(); err != nil {
 		return nil, nil, fmt.Errorf("cannot read authorized keys file %s: %w", path, err)

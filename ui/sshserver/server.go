@@ -97,7 +97,7 @@ type Server struct {
 
 	// mu guards closing and live. No code sends to a program or writes to
 	// a client while holding it, so a stalled client cannot block other
-	// sessions or Shutdown.
+	// sessions or Shutdown (TestStalledClientDoesNotBlockOthers).
 	mu      sync.Mutex
 	closing bool
 	live    map[*liveSession]struct{}
