@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,7 +28,7 @@ var receivingStatuses = []store.Status{store.StatusOrdered, store.StatusPartiall
 type listPane struct {
 	c *common
 
-	rows    []store.Summary
+	rows    []listRow
 	index   map[string]int
 	visible []int
 	cursor  int
@@ -48,6 +47,11 @@ type listPane struct {
 	// the warehouse lead's first screen.
 	receiving bool
 	loaded    bool
+	// lastQuery is the lower-case query that visible was computed for.
+	lastQuery string
+	// partial is true while the list shows only the newest POs and the
+	// rest are still being read.
+	partial bool
 
 	width, height int
 }
@@ -85,14 +89,36 @@ func (l listPane) FullHelp() [][]key.Binding {
 	return [][]key.Binding{k.moveKeys(), append(k.poKeys(), k.Filter), k.paneKeys(), k.globalKeys()}
 }
 
+// listRow is one PO's row: its summary without the SKU list, and the
+// lower-case text the filter searches.
+type listRow struct {
+	store.Summary
+	// search is the PO number, supplier and SKUs, lower-case and separated
+	// by newlines, which no field contains.
+	search string
+}
+
+// newListRow builds a row. The SKUs move into the search text: one string
+// per PO instead of twenty keeps 100,000 rows smaller and faster to search.
+func newListRow(summary store.Summary) listRow {
+	var b strings.Builder
+	b.WriteString(summary.Number)
+	b.WriteByte('\n')
+	b.WriteString(summary.Supplier)
+	for _, sku := range summary.SKUs {
+		b.WriteByte('\n')
+		b.WriteString(sku)
+	}
+	summary.SKUs = nil
+	return listRow{Summary: summary, search: strings.ToLower(b.String())}
+}
+
 // setRows replaces every row, as after the first load or a resync.
 func (l *listPane) setRows(summaries []store.Summary) {
-	// Keep the caller's slice, filtered in place: with 100,000 POs a copy
-	// would double the list's memory.
-	rows := summaries[:0]
+	rows := make([]listRow, 0, len(summaries))
 	for _, summary := range summaries {
 		if l.keeps(summary) {
-			rows = append(rows, summary)
+			rows = append(rows, newListRow(summary))
 		}
 	}
 	l.rows = rows
@@ -152,17 +178,17 @@ func (l *listPane) upsert(summary store.Summary) {
 		l.sortRows()
 	case known && l.rows[i].ExpectedDate == summary.ExpectedDate:
 		// Same place in either order: replace in place, no re-sort.
-		l.rows[i] = summary
+		l.rows[i] = newListRow(summary)
 	case known:
-		l.rows[i] = summary
+		l.rows[i] = newListRow(summary)
 		l.sortRows()
 	case l.keeps(summary):
-		l.rows = append(l.rows, summary)
+		l.rows = append(l.rows, newListRow(summary))
 		l.sortRows()
 	default:
 		return
 	}
-	l.applyFilter()
+	l.filterAll()
 }
 
 // remove drops the row of a PO that no longer exists.
@@ -173,7 +199,7 @@ func (l *listPane) remove(number string) {
 	}
 	l.rows = append(l.rows[:i], l.rows[i+1:]...)
 	l.sortRows()
-	l.applyFilter()
+	l.filterAll()
 }
 
 // chooseFirst selects the top row, as after loading demo data.
@@ -196,15 +222,40 @@ func (l *listPane) query() string {
 
 // applyFilter recomputes the visible rows and puts the cursor back on the
 // selected PO when it is still visible, or on the nearest row otherwise.
+// A query that extends the last one searches only the rows it matched.
 func (l *listPane) applyFilter() {
-	query := l.query()
+	query := strings.ToLower(l.query())
+	if query == "" || l.lastQuery == "" || !strings.HasPrefix(query, l.lastQuery) {
+		l.filterAll()
+		return
+	}
+	kept := l.visible[:0]
+	for _, i := range l.visible {
+		if strings.Contains(l.rows[i].search, query) {
+			kept = append(kept, i)
+		}
+	}
+	l.visible = kept
+	l.lastQuery = query
+	l.restoreSelection()
+}
+
+// filterAll matches every row against the query, as after rows changed.
+func (l *listPane) filterAll() {
+	query := strings.ToLower(l.query())
 	l.visible = l.visible[:0]
 	for i := range l.rows {
-		if query == "" || matches(l.rows[i], query) {
+		if query == "" || strings.Contains(l.rows[i].search, query) {
 			l.visible = append(l.visible, i)
 		}
 	}
+	l.lastQuery = query
+	l.restoreSelection()
+}
 
+// restoreSelection puts the cursor on the chosen PO, else the selected one,
+// else the nearest visible row.
+func (l *listPane) restoreSelection() {
 	found := false
 	for _, want := range []string{l.chosen, l.selected} {
 		if found || want == "" {
@@ -226,68 +277,6 @@ func (l *listPane) applyFilter() {
 		}
 	}
 	l.scroll()
-}
-
-// matches reports whether a PO's number, supplier or one of its SKUs
-// contains query, ignoring case.
-func matches(summary store.Summary, query string) bool {
-	if containsFold(summary.Number, query) || containsFold(summary.Supplier, query) {
-		return true
-	}
-	for _, sku := range summary.SKUs {
-		if containsFold(sku, query) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFold is strings.Contains ignoring case, without allocating,
-// because the filter runs it on every SKU of every PO at each keystroke.
-// Positions whose first byte cannot start a match are skipped cheaply.
-func containsFold(text, sub string) bool {
-	if len(sub) > len(text) {
-		return false
-	}
-	if sub == "" {
-		return true
-	}
-	first := sub[0]
-	lower, upper := first, first
-	if first < utf8.RuneSelf {
-		lower, upper = toLowerASCII(first), toUpperASCII(first)
-	}
-	for start := 0; start+len(sub) <= len(text); start++ {
-		if first < utf8.RuneSelf && text[start] != lower && text[start] != upper {
-			continue
-		}
-		if strings.EqualFold(text[start:start+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func toLowerASCII(b byte) byte {
-	if 'A' <= b && b <= 'Z' {
-		return b + 'a' - 'A'
-	}
-	return b
-}
-
-func toUpperASCII(b byte) byte {
-	if 'a' <= b && b <= 'z' {
-		return b - ('a' - 'A')
-	}
-	return b
-}
-
-// selectedSummary returns the row under the cursor.
-func (l *listPane) selectedSummary() (store.Summary, bool) {
-	if len(l.visible) == 0 {
-		return store.Summary{}, false
-	}
-	return l.rows[l.visible[l.cursor]], true
 }
 
 // rowsHeight returns how many PO rows fit below the header and filter lines.
@@ -376,10 +365,14 @@ func (l *listPane) title() string {
 	if l.receiving {
 		name = "1 Receiving"
 	}
-	if l.query() != "" {
-		return name + " · " + itoa(len(l.visible)) + " of " + countPOs(len(l.rows))
+	suffix := ""
+	if l.partial {
+		suffix = " so far, loading the rest…"
 	}
-	return name + " · " + countPOs(len(l.rows))
+	if l.query() != "" {
+		return name + " · " + itoa(len(l.visible)) + " of " + countPOs(len(l.rows)) + suffix
+	}
+	return name + " · " + countPOs(len(l.rows)) + suffix
 }
 
 // View renders the pane at its size.
@@ -408,7 +401,7 @@ func (l *listPane) View(focused bool) string {
 	}
 	end := min(len(l.visible), l.offset+l.rowsHeight())
 	for pos := l.offset; pos < end; pos++ {
-		row := l.rows[l.visible[pos]]
+		row := l.rows[l.visible[pos]].Summary
 		line := cols.row(l.c, row)
 		if pos == l.cursor {
 			line = s.Selected.Render(fit(plainRow(l.c, cols, row), inner))

@@ -95,7 +95,14 @@ func New(deps Deps) *Model {
 
 // Init loads the PO list and starts listening for changes.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(loadSummariesCmd(m.c), waitChangesCmd(m.c.ctx, m.sub), statusTickCmd(), m.spinIfNeeded())
+	cmds := []tea.Cmd{loadSummariesCmd(m.c), waitChangesCmd(m.c.ctx, m.sub), statusTickCmd(), m.spinIfNeeded()}
+	// Reading every summary of a large database takes a while, so the
+	// buyer's list starts with the newest POs. The receiving view reads
+	// only the POs awaiting goods and needs all of them to sort by date.
+	if !m.list.receiving {
+		cmds = append(cmds, loadPreviewCmd(m.c))
+	}
+	return tea.Batch(cmds...)
 }
 
 // Close ends the change subscription; quitting does it too.

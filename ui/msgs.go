@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,6 +13,13 @@ import (
 
 // summariesMsg carries the list rows of every PO, read at start and on resync.
 type summariesMsg struct {
+	summaries []store.Summary
+	err       error
+}
+
+// previewMsg carries the list rows of the newest POs, read one by one so
+// the first frame does not wait for every summary.
+type previewMsg struct {
 	summaries []store.Summary
 	err       error
 }
@@ -78,11 +86,44 @@ func statusTickCmd() tea.Cmd {
 	return tea.Tick(statusTickEvery, func(time.Time) tea.Msg { return statusTickMsg{} })
 }
 
-// loadSummariesCmd reads the list rows of every PO.
+// loadSummariesCmd reads the list rows of every PO, or in the receiving
+// view of the POs awaiting goods only.
 func loadSummariesCmd(c *common) tea.Cmd {
+	var statuses []store.Status
+	if c.readOnly() {
+		statuses = receivingStatuses
+	}
 	return func() tea.Msg {
-		summaries, err := c.store.ListSummaries()
+		summaries, err := c.store.ListSummaries(statuses...)
 		return summariesMsg{summaries: summaries, err: err}
+	}
+}
+
+// previewSize is how many of the newest POs the first frame shows; more
+// rows than any terminal has lines.
+const previewSize = 200
+
+// loadPreviewCmd reads the newest POs by number, newest first. PO numbers
+// come from a sequence and POs are never deleted, so the newest have the
+// numbers just below the count; a missing number is skipped.
+func loadPreviewCmd(c *common) tea.Cmd {
+	return func() tea.Msg {
+		count, err := c.store.CountPOs()
+		if err != nil {
+			return previewMsg{err: err}
+		}
+		summaries := make([]store.Summary, 0, min(count, previewSize))
+		for id := count; id >= 1 && len(summaries) < previewSize && count-id < 2*previewSize; id-- {
+			po, err := c.store.GetPO(store.FormatNumber(uint64(id)))
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return previewMsg{err: err}
+			}
+			summaries = append(summaries, store.Summarize(po))
+		}
+		return previewMsg{summaries: summaries}
 	}
 }
 

@@ -27,6 +27,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case summariesMsg:
 		return m, m.onSummaries(msg)
 
+	case previewMsg:
+		if msg.err != nil || m.list.loaded {
+			// The full list came first, or will report the error.
+			return m, nil
+		}
+		m.list.setRows(msg.summaries)
+		m.list.partial = true
+		return m, m.showSelected(false)
+
 	case poMsg:
 		return m, m.onPO(msg)
 
@@ -88,6 +97,7 @@ func (m *Model) onSummaries(msg summariesMsg) tea.Cmd {
 		return nil
 	}
 	m.list.setRows(msg.summaries)
+	m.list.partial = false
 	if m.selectNewest {
 		m.selectNewest = false
 		m.list.chooseFirst()

@@ -608,23 +608,58 @@ func TestLineNoteNamesDiscrepancies(t *testing.T) {
 	}
 }
 
-func TestContainsFoldMatchesAnyCase(t *testing.T) {
+func TestFilterMatchesAnyCase(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Café Noir", store.StatusDraft, store.LineInput{SKU: "TEE-BLK-M", Ordered: 1})
+	createPO(t, st, "Acme Textiles", store.StatusDraft, store.LineInput{SKU: "MUG-IND", Ordered: 1})
+	m := newTestModel(t, st, nil, buyer)
+
 	tests := []struct {
-		text, sub string
-		want      bool
+		query string
+		want  int
 	}{
-		{"TEE-BLK-M", "blk", true},
-		{"TEE-BLK-M", "TEE-BLK-M", true},
-		{"TEE-BLK-M", "tee-blk-m-x", false},
-		{"Acme Textiles", "TEXT", true},
-		{"Acme Textiles", "xt", true},
-		{"Acme Textiles", "zz", false},
-		{"Café Noir", "CAFÉ", true},
-		{"PO-000042", "", true},
+		{"blk", 1},
+		{"tee-blk-m", 1},
+		{"tee-blk-m-x", 0},
+		{"TEXT", 1},
+		{"CAFÉ", 1},
+		{"po-00000", 2},
+		{"000002", 1},
+		{"zz", 0},
+		{"", 2},
 	}
 	for _, tt := range tests {
-		if got := containsFold(tt.text, tt.sub); got != tt.want {
-			t.Errorf("containsFold(%q, %q) = %v, want %v", tt.text, tt.sub, got, tt.want)
+		m.list.filter.SetValue(tt.query)
+		m.list.applyFilter()
+		if got := len(m.list.visible); got != tt.want {
+			t.Errorf("filter %q shows %d POs, want %d", tt.query, got, tt.want)
 		}
+	}
+}
+
+func TestPreviewShowsNewestUntilFullList(t *testing.T) {
+	st := openTestStore(t)
+	for range 3 {
+		createPO(t, st, "Acme", store.StatusDraft)
+	}
+	m := New(Deps{Store: st, Actor: buyer, Renderer: asciiRenderer(), Context: t.Context(), Now: func() time.Time { return testNow }})
+	m.Close()
+	send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+
+	send(m, loadPreviewCmd(m.c)())
+	if !m.list.partial || len(m.list.rows) != 3 || m.list.rows[0].Number != "PO-000003" {
+		t.Fatalf("preview: partial %v, %d rows, first %s", m.list.partial, len(m.list.rows), m.list.rows[0].Number)
+	}
+	if view := plainView(m); !strings.Contains(view, "loading the rest") {
+		t.Errorf("preview title lacks the loading note:\n%s", view)
+	}
+
+	send(m, loadSummariesCmd(m.c)())
+	if m.list.partial || len(m.list.rows) != 3 {
+		t.Errorf("full list: partial %v, %d rows", m.list.partial, len(m.list.rows))
+	}
+	send(m, loadPreviewCmd(m.c)())
+	if m.list.partial {
+		t.Error("a late preview replaced the full list")
 	}
 }
