@@ -104,8 +104,9 @@ func loadSummariesCmd(c *common) tea.Cmd {
 const previewSize = 200
 
 // loadPreviewCmd reads the newest POs by number, newest first. PO numbers
-// come from a sequence and POs are never deleted, so the newest have the
-// numbers just below the count; a missing number is skipped.
+// come from a sequence and the store has no way to delete a PO, so the
+// newest have the numbers at and below the count. A missing number is
+// skipped.
 func loadPreviewCmd(c *common) tea.Cmd {
 	return func() tea.Msg {
 		count, err := c.store.CountPOs()
