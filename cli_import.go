@@ -97,6 +97,13 @@ type orderFileTotals struct {
 	result store.OrderImportResult
 }
 
+// orderBufferLimit is how many bytes of orders an import buffers before it
+// stops reading ahead. Below it (about 2.5 million line rows of the
+// generated benchmark export) every file is read once. Above it the files
+// are checked first, then read again and written in parts of this size.
+// It is a variable so tests can take the second path.
+var orderBufferLimit = 64 << 20
+
 // scanOrders reads every order of path and passes it to fn. With fn nil it
 // only checks the file.
 func scanOrders(ctx context.Context, path, label string, stderr io.Writer, fn func(shopify.Order) error) (shopify.OrderStats, error) {
@@ -158,30 +165,70 @@ func importOrdersCommand(ctx context.Context, app *App, args []string, stdout, s
 		progressOut = io.Discard
 	}
 
-	// The first pass checks every file, so a bad row leaves the database
-	// untouched: each file imports all or nothing without holding it in
-	// memory.
-	for _, path := range files {
-		if _, err := scanOrders(ctx, path, "checking", progressOut, nil); err != nil {
-			return err
-		}
-	}
-
-	for _, path := range files {
+	// Every file is read into its own buffer before any is written, so a
+	// bad row in any file leaves the database untouched. Files too large
+	// to buffer together are checked in full first and then read again.
+	imports := make([]*store.OrderImport, len(files))
+	totals := make([]orderFileTotals, len(files))
+	buffered, size := true, 0
+	for i, path := range files {
 		imp := app.Store.NewOrderImport()
-		stats, err := scanOrders(ctx, path, "importing", progressOut, func(order shopify.Order) error {
-			return imp.Add(store.DemandOrderFrom(name, order))
+		imports[i] = imp
+		label := "reading"
+		if !buffered {
+			label = "checking"
+		}
+		totals[i].stats, err = scanOrders(ctx, path, label, progressOut, func(order shopify.Order) error {
+			demand := store.DemandOrderFrom(name, order)
+			if !buffered {
+				if err := demand.Validate(); err != nil {
+					return fmt.Errorf("%s: line %d: %w", path, order.FirstLine, err)
+				}
+				return nil
+			}
+			if err := imp.Add(demand); err != nil {
+				return fmt.Errorf("%s: line %d: %w", path, order.FirstLine, err)
+			}
+			if size+imp.Size() > orderBufferLimit {
+				buffered = false
+				for _, done := range imports[:i+1] {
+					done.Discard()
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return err
+		}
+		size += imp.Size()
+	}
+
+	for i, path := range files {
+		imp := imports[i]
+		if !buffered {
+			// Second pass: write the file in parts of orderBufferLimit.
+			imp = app.Store.NewOrderImport()
+			_, err := scanOrders(ctx, path, "importing", progressOut, func(order shopify.Order) error {
+				if err := imp.Add(store.DemandOrderFrom(name, order)); err != nil {
+					return fmt.Errorf("%s: line %d: %w", path, order.FirstLine, err)
+				}
+				if imp.Size() > orderBufferLimit {
+					return imp.Flush()
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 		}
 		result, err := imp.Finish()
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		printOrderTotals(stdout, path, orderFileTotals{stats: stats, result: result})
+		totals[i].result = result
+		printOrderTotals(stdout, path, totals[i])
 		if app.Logger != nil {
-			app.Logger.Info("imported orders", "file", path, "store", name, "orders", stats.Orders, "new", result.New, "updated", result.Updated)
+			app.Logger.Info("imported orders", "file", path, "store", name, "orders", result.Orders, "new", result.New, "updated", result.Updated)
 		}
 	}
 	return printUnmapped(app, stdout)
@@ -190,7 +237,7 @@ func importOrdersCommand(ctx context.Context, app *App, args []string, stdout, s
 func printOrderTotals(out io.Writer, path string, totals orderFileTotals) {
 	s, r := totals.stats, totals.result
 	fmt.Fprintf(out, "%s: %d orders (%d new, %d updated, %d unchanged, %d cancelled and left out of demand)\n",
-		path, s.Orders, r.New, r.Updated, r.Unchanged, r.Cancelled)
+		path, r.Orders, r.New, r.Updated, r.Unchanged, r.Cancelled)
 	fmt.Fprintf(out, "  %d line rows: %d count as demand, %d do not require shipping (gift cards) and were left out, %d have no SKU\n",
 		s.Rows, s.Lines, s.NonShippingLines, s.LinesWithoutSKU)
 }

@@ -130,6 +130,23 @@ func TestImportOrdersBadRowImportsNothing(t *testing.T) {
 	}
 }
 
+func TestImportOrdersSplitRowsUnchanged(t *testing.T) {
+	c := newCLI(t)
+	// #1's rows are not adjacent, as in an export someone sorted by SKU.
+	path := c.writeFile("split.csv", ordersHeader+
+		"#1,2025-05-20 10:00:00 +0000,2,Cap,CAP,true,Acme,\n"+
+		"#2,2025-05-20 11:00:00 +0000,1,Cap,CAP,true,Acme,\n"+
+		"#1,2025-05-20 10:00:00 +0000,3,Hat,HAT,true,Acme,\n")
+	out := c.ok("import", "orders", path, "--quiet")
+	if !strings.Contains(out, "2 orders (2 new, 0 updated, 0 unchanged") {
+		t.Errorf("first import printed:\n%s", out)
+	}
+	out = c.ok("import", "orders", path, "--quiet")
+	if !strings.Contains(out, "2 orders (0 new, 0 updated, 2 unchanged") {
+		t.Errorf("second import printed:\n%s", out)
+	}
+}
+
 func TestImportOrdersCancellationRemovesDemand(t *testing.T) {
 	c := newCLI(t)
 	orders := steadyOrders("TEE", "Acme", 2, 120, "2025-06-01")
@@ -224,5 +241,45 @@ func TestImportHelp(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("poboard %s: exit %d stdout %q", strings.Join(args, " "), code, stdout)
 		}
+	}
+}
+
+func TestImportOrdersLargerThanBuffer(t *testing.T) {
+	saved := orderBufferLimit
+	orderBufferLimit = 200
+	t.Cleanup(func() { orderBufferLimit = saved })
+
+	c := newCLI(t)
+	// #1 is split across the file, so its rows land in different parts.
+	rows := ordersHeader + "#1,2025-05-20 10:00:00 +0000,2,Cap,CAP,true,Acme,\n"
+	for i := 2; i <= 12; i++ {
+		rows += "#" + strconv.Itoa(i) + ",2025-05-21 10:00:00 +0000,1,Hat,HAT,true,Acme,\n"
+	}
+	rows += "#1,2025-05-20 10:00:00 +0000,3,Scarf,SCARF,true,Acme,\n"
+	path := c.writeFile("orders.csv", rows)
+
+	out := c.ok("import", "orders", path)
+	if !strings.Contains(out, "12 orders (12 new, 0 updated, 0 unchanged") {
+		t.Errorf("import printed:\n%s", out)
+	}
+	units := map[string]float64{}
+	for _, s := range c.forecastJSON("--all", "--as-of", "2025-05-24") {
+		for _, u := range s["recent_demand"].([]any) {
+			units[s["sku"].(string)] += u.(float64)
+		}
+	}
+	if units["CAP"] != 2 || units["HAT"] != 11 || units["SCARF"] != 3 {
+		t.Errorf("units = %v, want CAP 2, HAT 11, SCARF 3", units)
+	}
+
+	// A bad row late in a file too large to buffer still imports nothing.
+	c2 := newCLI(t)
+	bad := c2.writeFile("bad.csv", rows+"#13,2025-05-22 10:00:00 +0000,-1,Hat,HAT,true,Acme,\n")
+	code, _, stderr := c2.run("import", "orders", bad, "--quiet")
+	if code != 1 || !strings.Contains(stderr, "line 15") {
+		t.Fatalf("exit %d, stderr %q; want 1 and line 15", code, stderr)
+	}
+	if suggestions := c2.forecastJSON("--all", "--as-of", "2025-05-24"); len(suggestions) != 0 {
+		t.Errorf("suggestions after the failed import = %v, want none", suggestions)
 	}
 }

@@ -2,11 +2,11 @@ package store
 
 import (
 	"bytes"
-	"crypto/rand"
+	"cmp"
 	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,18 +17,19 @@ import (
 )
 
 // Buckets of imported demand, created on first write; a missing bucket
-// reads as empty.
+// reads as empty. The demand buckets hold compact binary records (see
+// orderRecord and encodeDays) because the memory-mapped file counts
+// towards the resident memory of every poboard process.
 var (
-	// bucketOrders holds one DemandOrder per store and order name.
-	bucketOrders = []byte("demand_orders")
-	// bucketDaily holds units per item and day. The key is the item key, a
-	// zero byte and the day number (days since 1970-01-01) as 4 big-endian
-	// bytes, so a cursor walks each item's days in order. The value is an
-	// int64.
-	bucketDaily = []byte("demand_daily")
-	// bucketItems holds the last name and vendor seen on order lines per
-	// item key, for descriptions and default suppliers.
-	bucketItems = []byte("demand_items")
+	// bucketOrders holds one order record per store and order name, keyed
+	// by the store, a zero byte and the name.
+	bucketOrders = []byte("demand_orders_v2")
+	// bucketItems maps an item key to an itemRecord: the item's id and the
+	// last name and vendor seen on its order lines.
+	bucketItems = []byte("demand_items_v2")
+	// bucketDaily holds each item's units per day: the key is the item id
+	// (4 bytes, big-endian) and the value is encoded by encodeDays.
+	bucketDaily = []byte("demand_daily_v2")
 	// bucketProducts holds the product catalogue by SKU.
 	bucketProducts = []byte("products")
 	// bucketInventory holds snapshots: key is the day number (4 bytes), the
@@ -36,7 +37,7 @@ var (
 	bucketInventory = []byte("inventory")
 )
 
-// Item keys in bucketDaily: "s:" + SKU for lines with a SKU, "n:" + line
+// Item keys in bucketItems: "s:" + SKU for lines with a SKU, "n:" + line
 // item name for lines without one, resolved to a SKU when read.
 const (
 	skuPrefix  = "s:"
@@ -46,31 +47,21 @@ const (
 // DemandOrder is an order as kept for demand: the lines that require
 // shipping, dated by the local date written in the export.
 type DemandOrder struct {
-	Store string `json:"store"`
-	Name  string `json:"name"`
-	ID    string `json:"id,omitempty"`
+	Store string
+	Name  string
+	ID    string
 	// Date is YYYY-MM-DD, the store's local date.
-	Date      string       `json:"date"`
-	Cancelled bool         `json:"cancelled,omitempty"`
-	Lines     []DemandLine `json:"lines"`
-	// ImportID names the import run that last wrote the order, so rows of
-	// one order that a file splits apart are merged, not replaced.
-	ImportID string `json:"import"`
+	Date      string
+	Cancelled bool
+	Lines     []DemandLine
 }
 
 // DemandLine is one line item of a DemandOrder.
 type DemandLine struct {
-	SKU    string `json:"sku,omitempty"`
-	Name   string `json:"name,omitempty"`
-	Vendor string `json:"vendor,omitempty"`
-	Qty    int    `json:"qty"`
-}
-
-func (line DemandLine) itemKey() string {
-	if line.SKU != "" {
-		return skuPrefix + line.SKU
-	}
-	return namePrefix + line.Name
+	SKU    string
+	Name   string
+	Vendor string
+	Qty    int
 }
 
 // DemandOrderFrom converts an order read from a Shopify export of the
@@ -84,10 +75,11 @@ func DemandOrderFrom(storeName string, order shopify.Order) DemandOrder {
 	return demand
 }
 
-// OrderImportResult counts what an order import changed. An order whose
-// rows are not adjacent in the file counts as updated even when the
-// import leaves it as it was.
+// OrderImportResult counts what an order import changed.
 type OrderImportResult struct {
+	// Orders counts distinct orders: rows of one order that a file splits
+	// apart count once.
+	Orders    int
 	New       int
 	Updated   int
 	Unchanged int
@@ -96,52 +88,189 @@ type OrderImportResult struct {
 	Cancelled int
 }
 
-// OrderImport writes orders in batches, so an import of any size holds only
-// one batch in memory. Orders are keyed by store and order name: importing
-// a file again changes nothing, and a newer export that overlaps an older
-// one replaces the orders both contain and adds the rest.
+// OrderImport collects the orders of one export in a compact buffer and
+// writes nothing until Finish, so a caller that stops at the first bad row
+// leaves the database untouched. Orders are keyed by store and order name:
+// importing a file again changes nothing, and a newer export that overlaps
+// an older one replaces the orders both contain and adds the rest. Rows of
+// one order that the file splits apart are merged.
 //
-// NOTE: each batch commits on its own. Callers that need a file imported
-// all or nothing validate the whole file first. A crash between batches
-// leaves part of the file imported, and importing it again completes it.
+// For exports larger than the caller wants to buffer, Flush writes the
+// buffer early. Orders already written by the same import are merged with
+// the rows that follow, so a split order still ends up whole.
+//
+// NOTE: Finish and Flush commit every ordersPerTransaction orders, so a
+// crash while they run leaves part of the file imported; importing it
+// again completes it. An order split across two flushes counts as updated
+// even when it did not change.
 type OrderImport struct {
-	store  *Store
-	id     string
-	batch  []DemandOrder
-	result OrderImportResult
+	store *Store
+	// run numbers this import in the orders bucket; 0 until the first write.
+	run     uint64
+	flushes int
+	result  OrderImportResult
+
+	// orders index text (keys and ids) and lines, in file order.
+	orders []bufferedOrder
+	text   []byte
+	lines  []bufferedLine
+	// items are the distinct items of the buffered lines; bySKU and byName
+	// find them by SKU or by line item name without building item keys.
+	items  []bufferedItem
+	bySKU  map[string]uint32
+	byName map[string]uint32
 }
 
-// orderBatchSize is how many orders one write transaction holds.
-const orderBatchSize = 5000
+// bufferedOrder is one order, or one part of an order split apart in the
+// file, as 24 bytes plus its key and id in OrderImport.text.
+type bufferedOrder struct {
+	textAt    uint32
+	keyLen    uint16
+	idLen     uint16
+	day       uint32
+	firstLine uint32
+	endLine   uint32
+	cancelled bool
+}
+
+// bufferedLine is one order line: an index into OrderImport.items and units.
+type bufferedLine struct {
+	item uint32
+	qty  uint32
+}
+
+// bufferedItem is an item as the buffered lines name it; id is resolved
+// against bucketItems when the buffer is written.
+type bufferedItem struct {
+	key          string
+	name, vendor string
+	id           uint32
+}
+
+// maxOrderKey bounds the store and order name together, so a key fits the
+// uint16 length of bufferedOrder.
+const maxOrderKey = 1024
 
 // NewOrderImport starts an import run.
 func (s *Store) NewOrderImport() *OrderImport {
-	var random [6]byte
-	_, _ = rand.Read(random[:])
-	id := s.now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(random[:])
-	return &OrderImport{store: s, id: id}
+	return &OrderImport{store: s, bySKU: map[string]uint32{}, byName: map[string]uint32{}}
 }
 
-// Add queues an order and writes the queue when it is full.
-func (imp *OrderImport) Add(order DemandOrder) error {
+// Validate checks what Add requires of an order, so a caller can check a
+// file it will not buffer.
+func (order DemandOrder) Validate() error {
 	if order.Store == "" || order.Name == "" {
 		return &ValidationError{Field: "order", Value: order.Name, Reason: "an order needs a store and a name"}
 	}
-	if _, err := time.Parse(time.DateOnly, order.Date); err != nil {
-		return &ValidationError{Field: "order date", Value: order.Date, Reason: "write it as YYYY-MM-DD"}
+	if len(order.Store)+1+len(order.Name) > maxOrderKey || len(order.ID) > maxOrderKey {
+		return &ValidationError{Field: "order", Value: order.Name, Reason: fmt.Sprintf("the store and order name or the order id are longer than %d bytes", maxOrderKey)}
 	}
-	order.ImportID = imp.id
-	imp.batch = append(imp.batch, order)
-	if len(imp.batch) >= orderBatchSize {
-		return imp.flush()
+	if _, err := dayNumber(order.Date); err != nil {
+		return &ValidationError{Field: "order date", Value: order.Date, Reason: "write it as YYYY-MM-DD, 1970 or later"}
+	}
+	for _, line := range order.Lines {
+		if line.Qty < 0 || int64(line.Qty) > 1<<31 {
+			return &ValidationError{Field: "quantity", Value: fmt.Sprint(line.Qty), Reason: fmt.Sprintf("order %s: use a whole number of units from 0 to %d", order.Name, 1<<31)}
+		}
+		if line.SKU == "" && line.Name == "" {
+			return &ValidationError{Field: "order line", Value: order.Name, Reason: "a line needs a SKU or a product name"}
+		}
 	}
 	return nil
 }
 
-// Finish writes the queued orders and returns the counts of the run.
+// Add validates an order and buffers it.
+func (imp *OrderImport) Add(order DemandOrder) error {
+	if err := order.Validate(); err != nil {
+		return err
+	}
+	day, _ := dayNumber(order.Date)
+
+	buffered := bufferedOrder{
+		textAt: uint32(len(imp.text)), keyLen: uint16(len(order.Store) + 1 + len(order.Name)), idLen: uint16(len(order.ID)),
+		day: day, firstLine: uint32(len(imp.lines)), cancelled: order.Cancelled,
+	}
+	imp.text = append(imp.text, order.Store...)
+	imp.text = append(imp.text, 0)
+	imp.text = append(imp.text, order.Name...)
+	imp.text = append(imp.text, order.ID...)
+	for _, line := range order.Lines {
+		imp.lines = append(imp.lines, bufferedLine{item: imp.itemOf(line), qty: uint32(line.Qty)})
+	}
+	buffered.endLine = uint32(len(imp.lines))
+	imp.orders = append(imp.orders, buffered)
+	return nil
+}
+
+// itemOf returns the index of the line's item, adding the item when new.
+// The last name and vendor seen win, as they are the newest in an export
+// sorted by date.
+func (imp *OrderImport) itemOf(line DemandLine) uint32 {
+	index, key := imp.byName, line.Name
+	if line.SKU != "" {
+		index, key = imp.bySKU, line.SKU
+	}
+	i, ok := index[key]
+	if !ok {
+		i = uint32(len(imp.items))
+		index[key] = i
+		itemKey := namePrefix + line.Name
+		if line.SKU != "" {
+			itemKey = skuPrefix + line.SKU
+		}
+		imp.items = append(imp.items, bufferedItem{key: itemKey})
+	}
+	item := &imp.items[i]
+	if line.Name != "" {
+		item.name = line.Name
+	}
+	if line.Vendor != "" {
+		item.vendor = line.Vendor
+	}
+	return i
+}
+
+// Size returns the bytes the buffer holds, an estimate of its memory.
+func (imp *OrderImport) Size() int {
+	return len(imp.text) + len(imp.orders)*24 + len(imp.lines)*8
+}
+
+// Discard empties the buffer without writing it.
+func (imp *OrderImport) Discard() {
+	imp.orders, imp.lines, imp.text = nil, nil, nil
+}
+
+// Flush writes the buffered orders in one transaction and empties the
+// buffer.
+func (imp *OrderImport) Flush() error {
+	if len(imp.orders) == 0 {
+		return nil
+	}
+	imp.flushes++
+	return imp.write(false)
+}
+
+// Finish writes the buffered orders and returns the counts of the run.
 func (imp *OrderImport) Finish() (OrderImportResult, error) {
-	err := imp.flush()
-	return imp.result, err
+	if len(imp.orders) > 0 {
+		// An import written in one go can leave unchanged orders as they
+		// are; after an earlier flush, every order must carry this run's
+		// number so that later parts of a split order merge with it.
+		if err := imp.write(imp.flushes == 0); err != nil {
+			return imp.result, err
+		}
+	}
+	return imp.result, nil
+}
+
+// key returns the store and order name of o, as stored in bucketOrders.
+func (imp *OrderImport) key(o *bufferedOrder) []byte {
+	return imp.text[o.textAt : o.textAt+uint32(o.keyLen)]
+}
+
+func (imp *OrderImport) id(o *bufferedOrder) []byte {
+	at := o.textAt + uint32(o.keyLen)
+	return imp.text[at : at+uint32(o.idLen)]
 }
 
 // dayNumber returns the days from 1970-01-01 to a YYYY-MM-DD date.
@@ -150,6 +279,9 @@ func dayNumber(date string) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
+	if day.Year() < 1970 {
+		return 0, errors.New("dates before 1970 are not supported")
+	}
 	return uint32(day.Unix() / 86400), nil
 }
 
@@ -157,102 +289,64 @@ func dayDate(number uint32) time.Time {
 	return time.Unix(int64(number)*86400, 0).UTC()
 }
 
-func dailyKey(item string, day uint32) []byte {
-	key := make([]byte, 0, len(item)+5)
-	key = append(key, item...)
-	key = append(key, 0)
-	return binary.BigEndian.AppendUint32(key, day)
-}
+// ordersPerTransaction bounds the orders one write transaction holds,
+// because bbolt keeps every page a transaction changes in memory until it
+// commits.
+const ordersPerTransaction = 50_000
 
-// demandOf adds an order's units to delta per daily key, sign +1 or -1.
-func demandOf(order DemandOrder, sign int64, delta map[string]int64) {
-	if order.Cancelled {
-		return
-	}
-	day, err := dayNumber(order.Date)
-	if err != nil {
-		return
-	}
-	for _, line := range order.Lines {
-		delta[string(dailyKey(line.itemKey(), day))] += sign * int64(line.Qty)
-	}
-}
+// write stores the buffer in transactions of ordersPerTransaction orders.
+// With skipUnchanged, orders whose stored demand is the same are not
+// rewritten, which makes a repeated import of an unchanged file cheap.
+func (imp *OrderImport) write(skipUnchanged bool) error {
+	// A stable sort keeps the parts of a split order in file order, so
+	// their lines merge in the order the file lists them. Sorted keys also
+	// let bbolt fill pages in order instead of splitting them.
+	slices.SortStableFunc(imp.orders, func(a, b bufferedOrder) int {
+		return bytes.Compare(imp.key(&a), imp.key(&b))
+	})
 
-func sameDemand(a, b DemandOrder) bool {
-	if a.Date != b.Date || a.Cancelled != b.Cancelled || a.ID != b.ID || len(a.Lines) != len(b.Lines) {
-		return false
-	}
-	for i := range a.Lines {
-		if a.Lines[i] != b.Lines[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func (imp *OrderImport) flush() error {
-	if len(imp.batch) == 0 {
-		return nil
-	}
 	var result OrderImportResult
-	err := imp.store.db.Update(func(tx *bolt.Tx) error {
-		orders, err := tx.CreateBucketIfNotExists(bucketOrders)
-		if err != nil {
-			return err
-		}
-		delta := map[string]int64{}
-		items := map[string]DemandLine{}
-
-		for _, order := range imp.batch {
-			key := []byte(order.Store + "\x00" + order.Name)
-			var old DemandOrder
-			raw := orders.Get(key)
-			if raw != nil {
-				if err := json.Unmarshal(raw, &old); err != nil {
-					return fmt.Errorf("stored order %s of store %s is unreadable: %w", order.Name, order.Store, err)
-				}
-				if old.ImportID == imp.id {
-					// The same run saw another part of this order earlier.
-					merged := old
-					merged.Lines = append(append([]DemandLine(nil), old.Lines...), order.Lines...)
-					order = merged
-				}
-			}
-			if order.Cancelled {
-				result.Cancelled++
-			}
-			switch {
-			case raw == nil:
-				result.New++
-			case sameDemand(old, order):
-				result.Unchanged++
-			case old.ImportID != imp.id:
-				result.Updated++
-			}
-
-			demandOf(old, -1, delta)
-			demandOf(order, +1, delta)
-			for _, line := range order.Lines {
-				items[line.itemKey()] = line
-			}
-			encoded, err := json.Marshal(order)
+	resolved := false
+	for start := 0; start < len(imp.orders); {
+		err := imp.store.db.Update(func(tx *bolt.Tx) error {
+			orders, err := tx.CreateBucketIfNotExists(bucketOrders)
 			if err != nil {
 				return err
 			}
-			if err := orders.Put(key, encoded); err != nil {
-				return err
+			orders.FillPercent = 0.9
+			if imp.run == 0 {
+				if imp.run, err = orders.NextSequence(); err != nil {
+					return err
+				}
 			}
-		}
+			if !resolved {
+				// Items first seen since the last write get their ids.
+				if err := imp.resolveItems(tx); err != nil {
+					return err
+				}
+				resolved = true
+			}
 
-		if err := applyDelta(tx, delta); err != nil {
+			w := orderWriter{imp: imp, orders: orders, deltas: map[uint32]*dayDeltas{}, skipUnchanged: skipUnchanged}
+			for count := 0; start < len(imp.orders) && count < ordersPerTransaction; count++ {
+				end := start + 1
+				for end < len(imp.orders) && bytes.Equal(imp.key(&imp.orders[end]), imp.key(&imp.orders[start])) {
+					end++
+				}
+				if err := w.writeOrder(imp.orders[start:end], &result); err != nil {
+					return err
+				}
+				start = end
+			}
+			return applyDeltas(tx, w.deltas, &w.arena)
+		})
+		if err != nil {
 			return err
 		}
-		return putItems(tx, items)
-	})
-	if err != nil {
-		return err
 	}
-	imp.batch = imp.batch[:0]
+
+	imp.orders, imp.lines, imp.text = imp.orders[:0], imp.lines[:0], imp.text[:0]
+	imp.result.Orders += result.Orders
 	imp.result.New += result.New
 	imp.result.Updated += result.Updated
 	imp.result.Unchanged += result.Unchanged
@@ -260,50 +354,362 @@ func (imp *OrderImport) flush() error {
 	return nil
 }
 
-// applyDelta adds unit changes to the daily totals in key order, which is
-// faster for bbolt than random order. A total that reaches zero is deleted.
-func applyDelta(tx *bolt.Tx, delta map[string]int64) error {
-	daily, err := tx.CreateBucketIfNotExists(bucketDaily)
+// resolveItems gives every buffered item its id in bucketItems, creating
+// new items and storing changed names and vendors.
+func (imp *OrderImport) resolveItems(tx *bolt.Tx) error {
+	items, err := tx.CreateBucketIfNotExists(bucketItems)
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(delta))
-	for key, change := range delta {
-		if change != 0 {
-			keys = append(keys, key)
+	for i := range imp.items {
+		item := &imp.items[i]
+		stored, found, err := readItem(items.Get([]byte(item.key)))
+		if err != nil {
+			return fmt.Errorf("item %q: %w", item.key, err)
 		}
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		total := delta[key]
-		if raw := daily.Get([]byte(key)); len(raw) == 8 {
-			total += int64(binary.BigEndian.Uint64(raw))
-		}
-		if total <= 0 {
-			if err := daily.Delete([]byte(key)); err != nil {
+		if !found {
+			next, err := items.NextSequence()
+			if err != nil {
 				return err
 			}
+			if next > 1<<32-1 {
+				return errors.New("the demand history has run out of item ids; import the orders into a new database")
+			}
+			stored.id = uint32(next)
+		}
+		item.id = stored.id
+		if found && stored.name == item.name && stored.vendor == item.vendor {
 			continue
 		}
-		if err := daily.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
+		stored.name, stored.vendor = item.name, item.vendor
+		if err := items.Put([]byte(item.key), stored.encode()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// itemInfo is the last name and vendor seen for an item key.
-type itemInfo struct {
-	Name   string `json:"name,omitempty"`
-	Vendor string `json:"vendor,omitempty"`
+// itemRecord is a bucketItems value: uvarint id, uvarint length of the
+// name, the name, then the vendor.
+type itemRecord struct {
+	id           uint32
+	name, vendor string
 }
 
-func putItems(tx *bolt.Tx, items map[string]DemandLine) error {
-	for key, line := range items {
-		info := itemInfo{Name: line.Name, Vendor: line.Vendor}
-		if err := putJSON(tx, bucketItems, key, info); err != nil {
+func (r itemRecord) encode() []byte {
+	out := binary.AppendUvarint(nil, uint64(r.id))
+	out = binary.AppendUvarint(out, uint64(len(r.name)))
+	out = append(out, r.name...)
+	return append(out, r.vendor...)
+}
+
+// readItem decodes a bucketItems value; found is false for nil.
+func readItem(raw []byte) (record itemRecord, found bool, err error) {
+	if raw == nil {
+		return record, false, nil
+	}
+	id, n := binary.Uvarint(raw)
+	if n <= 0 || id > 1<<32-1 {
+		return record, true, errCorruptRecord
+	}
+	raw = raw[n:]
+	nameLen, n := binary.Uvarint(raw)
+	if n <= 0 || nameLen > uint64(len(raw)-n) {
+		return record, true, errCorruptRecord
+	}
+	raw = raw[n:]
+	return itemRecord{id: uint32(id), name: string(raw[:nameLen]), vendor: string(raw[nameLen:])}, true, nil
+}
+
+var errCorruptRecord = errors.New("stored demand record is unreadable; restore a backup or import the orders into a new database")
+
+// orderRecord is a decoded bucketOrders value. Encoded, it is: uvarint
+// run, uvarint day number, one flag byte (1 = cancelled), uvarint length
+// of the id, the id, then per line a uvarint item id and uvarint units.
+// Everything after the run is the order's demand, so two records with
+// equal demand have equal bytes there.
+type orderRecord struct {
+	run       uint64
+	day       uint32
+	cancelled bool
+	id        []byte
+	lines     []recordLine
+}
+
+type recordLine struct {
+	item uint32
+	qty  uint32
+}
+
+// appendDemand appends the record without its run.
+func (r *orderRecord) appendDemand(out []byte) []byte {
+	out = binary.AppendUvarint(out, uint64(r.day))
+	flags := byte(0)
+	if r.cancelled {
+		flags = 1
+	}
+	out = append(out, flags)
+	out = binary.AppendUvarint(out, uint64(len(r.id)))
+	out = append(out, r.id...)
+	for _, line := range r.lines {
+		out = binary.AppendUvarint(out, uint64(line.item))
+		out = binary.AppendUvarint(out, uint64(line.qty))
+	}
+	return out
+}
+
+// decodeOrder reads a bucketOrders value into r, reusing r.lines. It
+// returns the bytes after the run, the order's demand.
+func decodeOrder(raw []byte, r *orderRecord) ([]byte, error) {
+	run, n := binary.Uvarint(raw)
+	if n <= 0 {
+		return nil, errCorruptRecord
+	}
+	r.run = run
+	demand := raw[n:]
+	raw = demand
+
+	day, n := binary.Uvarint(raw)
+	if n <= 0 || len(raw) < n+1 || day > 1<<32-1 {
+		return nil, errCorruptRecord
+	}
+	r.day, r.cancelled = uint32(day), raw[n] == 1
+	raw = raw[n+1:]
+	idLen, n := binary.Uvarint(raw)
+	if n <= 0 || idLen > uint64(len(raw)-n) {
+		return nil, errCorruptRecord
+	}
+	r.id = raw[n : n+int(idLen)]
+	raw = raw[n+int(idLen):]
+
+	r.lines = r.lines[:0]
+	for len(raw) > 0 {
+		item, n := binary.Uvarint(raw)
+		if n <= 0 {
+			return nil, errCorruptRecord
+		}
+		raw = raw[n:]
+		qty, m := binary.Uvarint(raw)
+		if m <= 0 || item > 1<<32-1 || qty > 1<<32-1 {
+			return nil, errCorruptRecord
+		}
+		raw = raw[m:]
+		r.lines = append(r.lines, recordLine{item: uint32(item), qty: uint32(qty)})
+	}
+	return demand, nil
+}
+
+// valueArena hands out byte slices that stay valid until the transaction
+// commits, as bbolt requires of values passed to Put, from a few large
+// chunks instead of one allocation per value.
+type valueArena struct {
+	chunk []byte
+}
+
+const arenaChunk = 1 << 20
+
+// alloc copies value into the arena and returns the copy.
+func (a *valueArena) alloc(value []byte) []byte {
+	if len(value) > arenaChunk/4 {
+		return bytes.Clone(value)
+	}
+	if cap(a.chunk)-len(a.chunk) < len(value) {
+		a.chunk = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.chunk)
+	a.chunk = append(a.chunk, value...)
+	return a.chunk[start:len(a.chunk):len(a.chunk)]
+}
+
+// orderWriter writes the orders of one transaction and sums the demand
+// changes per item and day.
+type orderWriter struct {
+	imp           *OrderImport
+	orders        *bolt.Bucket
+	deltas        map[uint32]*dayDeltas
+	skipUnchanged bool
+	arena         valueArena
+	// scratch space reused from order to order.
+	old, next orderRecord
+	encoded   []byte
+}
+
+// writeOrder merges the parts of one order (several when the file splits
+// its rows apart), compares it with the stored order and writes it.
+func (w *orderWriter) writeOrder(parts []bufferedOrder, result *OrderImportResult) error {
+	imp := w.imp
+	first := &parts[0]
+	key := imp.key(first)
+	w.next.run, w.next.day, w.next.id = imp.run, first.day, imp.id(first)
+	w.next.cancelled = false
+	w.next.lines = w.next.lines[:0]
+
+	raw := w.orders.Get(key)
+	var oldDemand []byte
+	if raw != nil {
+		var err error
+		if oldDemand, err = decodeOrder(raw, &w.old); err != nil {
+			return fmt.Errorf("stored order %q: %w", strings.ReplaceAll(string(key), "\x00", " "), err)
+		}
+		if w.old.run == imp.run {
+			// An earlier flush of this import wrote the first rows of the
+			// order: keep them and add the rows that follow.
+			w.next.day, w.next.id, w.next.cancelled = w.old.day, w.old.id, w.old.cancelled
+			w.next.lines = append(w.next.lines, w.old.lines...)
+		}
+	}
+	for _, part := range parts {
+		// Shopify writes Cancelled at on an order's first row only, which
+		// may sit in any part of a split order.
+		w.next.cancelled = w.next.cancelled || part.cancelled
+		for _, line := range imp.lines[part.firstLine:part.endLine] {
+			w.next.lines = append(w.next.lines, recordLine{item: imp.items[line.item].id, qty: line.qty})
+		}
+	}
+
+	w.encoded = binary.AppendUvarint(w.encoded[:0], w.next.run)
+	runLen := len(w.encoded)
+	w.encoded = w.next.appendDemand(w.encoded)
+	unchanged := raw != nil && bytes.Equal(oldDemand, w.encoded[runLen:])
+
+	mergedEarlier := raw != nil && w.old.run == imp.run
+	if !mergedEarlier {
+		result.Orders++
+		if w.next.cancelled {
+			result.Cancelled++
+		}
+		switch {
+		case raw == nil:
+			result.New++
+		case unchanged:
+			result.Unchanged++
+		default:
+			result.Updated++
+		}
+	}
+	if unchanged && w.skipUnchanged {
+		return nil
+	}
+
+	if raw != nil && !w.old.cancelled {
+		w.addDemand(&w.old, -1)
+	}
+	if !w.next.cancelled {
+		w.addDemand(&w.next, +1)
+	}
+	return w.orders.Put(key, w.arena.alloc(w.encoded))
+}
+
+// addDemand adds sign × the units of each line of r to its item's day.
+func (w *orderWriter) addDemand(r *orderRecord, sign int64) {
+	for _, line := range r.lines {
+		delta := w.deltas[line.item]
+		if delta == nil {
+			delta = &dayDeltas{}
+			w.deltas[line.item] = delta
+		}
+		delta.add(r.day, sign*int64(line.qty))
+	}
+}
+
+// dayDeltas is one item's change in units per day, dense from first.
+type dayDeltas struct {
+	first uint32
+	units []int64
+}
+
+func (d *dayDeltas) add(day uint32, units int64) {
+	if d.units == nil {
+		d.first = day
+	}
+	if day < d.first {
+		grown := make([]int64, int(d.first-day)+len(d.units))
+		copy(grown[d.first-day:], d.units)
+		d.units, d.first = grown, day
+	}
+	for int(day-d.first) >= len(d.units) {
+		d.units = append(d.units, 0)
+	}
+	d.units[day-d.first] += units
+}
+
+// applyDeltas adds the changes to each item's stored days. A day whose
+// total falls to zero or below is dropped.
+func applyDeltas(tx *bolt.Tx, deltas map[uint32]*dayDeltas, arena *valueArena) error {
+	daily, err := tx.CreateBucketIfNotExists(bucketDaily)
+	if err != nil {
+		return err
+	}
+	ids := make([]uint32, 0, len(deltas))
+	for id := range deltas {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+
+	var encoded []byte
+	for _, id := range ids {
+		key := binary.BigEndian.AppendUint32(nil, id)
+		delta := deltas[id]
+		var total dayDeltas
+		if err := decodeDays(daily.Get(key), func(day uint32, units int64) { total.add(day, units) }); err != nil {
+			return fmt.Errorf("stored daily demand of item %d: %w", id, err)
+		}
+		for i, units := range delta.units {
+			if units != 0 {
+				total.add(delta.first+uint32(i), units)
+			}
+		}
+		encoded = encodeDays(encoded[:0], &total)
+		if len(encoded) == 0 {
+			if err := daily.Delete(key); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := daily.Put(key, arena.alloc(encoded)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// encodeDays appends the days of d with units above zero as pairs of
+// uvarints: the gap from the previous day (from day 0 for the first) and
+// the units. Days ascend, so gaps are small and most pairs take 2 bytes.
+func encodeDays(out []byte, d *dayDeltas) []byte {
+	previous := uint32(0)
+	for i, units := range d.units {
+		if units <= 0 {
+			continue
+		}
+		day := d.first + uint32(i)
+		out = binary.AppendUvarint(out, uint64(day-previous))
+		out = binary.AppendUvarint(out, uint64(units))
+		previous = day
+	}
+	return out
+}
+
+// decodeDays calls fn for each day and units pair of a value written by
+// encodeDays; nil has none.
+func decodeDays(raw []byte, fn func(day uint32, units int64)) error {
+	day := uint64(0)
+	for len(raw) > 0 {
+		gap, n := binary.Uvarint(raw)
+		if n <= 0 {
+			return errCorruptRecord
+		}
+		raw = raw[n:]
+		units, m := binary.Uvarint(raw)
+		if m <= 0 || units > 1<<62 {
+			return errCorruptRecord
+		}
+		raw = raw[m:]
+		day += gap
+		if day > 1<<32-1 {
+			return errCorruptRecord
+		}
+		fn(uint32(day), int64(units))
 	}
 	return nil
 }
@@ -312,15 +718,30 @@ func putItems(tx *bolt.Tx, items map[string]DemandLine) error {
 // cancelled.
 func (s *Store) CountOrders() (orders, cancelled int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		return forEachJSON(tx, bucketOrders, func(_ string, order DemandOrder) error {
+		b := tx.Bucket(bucketOrders)
+		if b == nil {
+			return nil
+		}
+		var record orderRecord
+		return b.ForEach(func(key, raw []byte) error {
+			if _, err := decodeOrder(raw, &record); err != nil {
+				return fmt.Errorf("stored order %q: %w", strings.ReplaceAll(string(key), "\x00", " "), err)
+			}
 			orders++
-			if order.Cancelled {
+			if record.cancelled {
 				cancelled++
 			}
 			return nil
 		})
 	})
 	return orders, cancelled, err
+}
+
+// sortUnmapped orders names by units, most first, then by name.
+func sortUnmapped(list []UnmappedName) {
+	sort.Slice(list, func(a, b int) bool {
+		return cmp.Or(cmp.Compare(list[b].Units, list[a].Units), strings.Compare(list[a].Name, list[b].Name)) < 0
+	})
 }
 
 // Product is a catalogue entry from a products export.
@@ -543,57 +964,48 @@ func nameIndex(mappings map[string]string, products map[string]Product) map[stri
 // (inclusive), and the names that resolve to no SKU.
 func readDemand(tx *bolt.Tx, names map[string]string, end uint32) (map[string]*demandItem, []UnmappedName, error) {
 	items := map[string]*demandItem{}
-	unmapped := map[string]int{}
-	b := tx.Bucket(bucketDaily)
-	if b == nil {
+	daily := tx.Bucket(bucketDaily)
+	if daily == nil {
 		return items, nil, nil
 	}
 
-	info := map[string]itemInfo{}
-	_ = forEachJSON(tx, bucketItems, func(key string, value itemInfo) error {
-		info[key] = value
-		return nil
-	})
+	// Each item's days, resolved through its key to a SKU or left unmapped.
+	unmapped := map[string]int{}
+	err := forEachItem(tx, func(key string, record itemRecord) error {
+		sku := ""
+		if name, ok := strings.CutPrefix(key, namePrefix); ok {
+			sku = names[name]
+		} else {
+			sku = strings.TrimPrefix(key, skuPrefix)
+		}
+		var current *demandItem
+		if sku != "" {
+			current = items[sku]
+			if current == nil {
+				current = &demandItem{}
+				items[sku] = current
+			}
+			if current.name == "" {
+				current.name = record.name
+			}
+			if current.vend == "" {
+				current.vend = record.vendor
+			}
+		}
 
-	lastKey := ""
-	var current *demandItem
-	err := b.ForEach(func(key, raw []byte) error {
-		if len(key) < 6 || len(raw) != 8 {
-			return fmt.Errorf("daily demand entry %q is unreadable", key)
-		}
-		itemKey := string(key[:len(key)-5])
-		day := binary.BigEndian.Uint32(key[len(key)-4:])
-		units := int64(binary.BigEndian.Uint64(raw))
-		if itemKey != lastKey {
-			lastKey, current = itemKey, nil
-			sku := ""
-			if name, ok := strings.CutPrefix(itemKey, namePrefix); ok {
-				sku = names[name]
-			} else {
-				sku = strings.TrimPrefix(itemKey, skuPrefix)
+		raw := daily.Get(binary.BigEndian.AppendUint32(nil, record.id))
+		err := decodeDays(raw, func(day uint32, units int64) {
+			switch {
+			case day > end:
+			case current == nil:
+				unmapped[strings.TrimPrefix(key, namePrefix)] += int(units)
+			default:
+				current.add(day, float64(units))
 			}
-			if sku != "" {
-				current = items[sku]
-				if current == nil {
-					current = &demandItem{}
-					items[sku] = current
-				}
-				if current.name == "" {
-					current.name = info[itemKey].Name
-				}
-				if current.vend == "" {
-					current.vend = info[itemKey].Vendor
-				}
-			}
+		})
+		if err != nil {
+			return fmt.Errorf("daily demand of %q: %w", key, err)
 		}
-		if day > end {
-			return nil
-		}
-		if current == nil {
-			unmapped[strings.TrimPrefix(itemKey, namePrefix)] += int(units)
-			return nil
-		}
-		current.add(day, float64(units))
 		return nil
 	})
 
@@ -601,13 +1013,23 @@ func readDemand(tx *bolt.Tx, names map[string]string, end uint32) (map[string]*d
 	for name, units := range unmapped {
 		list = append(list, UnmappedName{Name: name, Units: units})
 	}
-	sort.Slice(list, func(a, b int) bool {
-		if list[a].Units != list[b].Units {
-			return list[a].Units > list[b].Units
-		}
-		return list[a].Name < list[b].Name
-	})
+	sortUnmapped(list)
 	return items, list, err
+}
+
+// forEachItem calls fn with each item of bucketItems, in key order.
+func forEachItem(tx *bolt.Tx, fn func(key string, record itemRecord) error) error {
+	b := tx.Bucket(bucketItems)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(key, raw []byte) error {
+		record, _, err := readItem(raw)
+		if err != nil {
+			return fmt.Errorf("item %q: %w", key, err)
+		}
+		return fn(string(key), record)
+	})
 }
 
 // UnmappedNames returns the product names on order lines without a SKU

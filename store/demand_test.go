@@ -190,10 +190,13 @@ func TestSplitOrderRowsMerge(t *testing.T) {
 		"#1,2025-05-20 10:00:00 +0200,2,Cap,CAP,\n" +
 		"#2,2025-05-20 11:00:00 +0200,1,Cap,CAP,\n" +
 		"#1,2025-05-20 10:00:00 +0200,3,Hat,HAT,\n"
-	importOrders(t, st, "eu", strings.NewReader(file))
+	first := importOrders(t, st, "eu", strings.NewReader(file))
+	if first.Orders != 2 || first.New != 2 {
+		t.Errorf("first import = %+v, want 2 new orders", first)
+	}
 	result := importOrders(t, st, "eu", strings.NewReader(file))
-	if result.New != 0 {
-		t.Errorf("re-import of a split order = %+v, want nothing new", result)
+	if result.Orders != 2 || result.Unchanged != 2 {
+		t.Errorf("re-import of a split order = %+v, want 2 unchanged", result)
 	}
 	if orders, _, _ := st.CountOrders(); orders != 2 {
 		t.Errorf("orders = %d, want 2", orders)
@@ -201,6 +204,63 @@ func TestSplitOrderRowsMerge(t *testing.T) {
 	units := demandBySKU(t, st)
 	if units["CAP"] != 3 || units["HAT"] != 3 {
 		t.Errorf("units = %v, want CAP 3 and HAT 3", units)
+	}
+}
+
+func TestFlushMergesSplitOrder(t *testing.T) {
+	st := openDemandStore(t)
+	imp := st.NewOrderImport()
+	add := func(name, sku string, qty int) {
+		t.Helper()
+		order := DemandOrder{Store: "eu", Name: name, Date: "2025-05-20", Lines: []DemandLine{{SKU: sku, Name: sku + " item", Qty: qty}}}
+		if err := imp.Add(order); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("#1", "CAP", 2)
+	if err := imp.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// HAT is first seen after the flush; #1 goes on in the next part.
+	add("#2", "HAT", 1)
+	add("#1", "SCARF", 3)
+	result, err := imp.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if result.Orders != 2 || result.New != 2 {
+		t.Errorf("result = %+v, want 2 new orders", result)
+	}
+	if orders, _, _ := st.CountOrders(); orders != 2 {
+		t.Errorf("stored orders = %d, want 2", orders)
+	}
+	units := demandBySKU(t, st)
+	if units["CAP"] != 2 || units["HAT"] != 1 || units["SCARF"] != 3 {
+		t.Errorf("units = %v, want CAP 2, HAT 1, SCARF 3", units)
+	}
+}
+
+func TestAddRejectsInvalidOrders(t *testing.T) {
+	imp := openDemandStore(t).NewOrderImport()
+	cases := []struct {
+		name  string
+		order DemandOrder
+	}{
+		{"no store", DemandOrder{Name: "#1", Date: "2025-05-20"}},
+		{"bad date", DemandOrder{Store: "eu", Name: "#1", Date: "20/05/2025"}},
+		{"before 1970", DemandOrder{Store: "eu", Name: "#1", Date: "1969-12-31"}},
+		{"negative units", DemandOrder{Store: "eu", Name: "#1", Date: "2025-05-20", Lines: []DemandLine{{SKU: "A", Qty: -1}}}},
+		{"line without item", DemandOrder{Store: "eu", Name: "#1", Date: "2025-05-20", Lines: []DemandLine{{Qty: 1}}}},
+		{"long name", DemandOrder{Store: "eu", Name: strings.Repeat("x", 2000), Date: "2025-05-20"}},
+	}
+	for _, tc := range cases {
+		if err := imp.Add(tc.order); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+	if imp.Size() != 0 {
+		t.Errorf("buffer = %d bytes after rejected orders, want 0", imp.Size())
 	}
 }
 
