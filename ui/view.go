@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -75,16 +76,40 @@ func (m *Model) helpView(height int) string {
 	names := map[focus]string{focusList: "PO list", focusDetail: "detail", focusStatus: "status"}
 	full := m.help
 	full.ShowAll = true
+	full.Width = 0
 	var body []string
-	body = append(body, strings.Split(full.FullHelpView(m.focusedHelp().FullHelp()), "\n")...)
-	body = append(body, "",
+	for _, block := range helpBlocks(full, m.focusedHelp().FullHelp(), m.width-2) {
+		body = append(body, strings.Split(block, "\n")...)
+		body = append(body, "")
+	}
+	body = append(body,
 		s.Bold.Render("Marks"),
 		lockMark+"  locked: pushed to the WMS; changes are made there",
 		pendingMark+"  push in progress",
 		overdueMark+"  past the expected date and not fully received",
 		flagMark+"N discrepancies: over-received, rejected or unexpected SKU lines",
 		"",
-		s.Muted.Render("Editing keys: n new, e edit, s status, p push, R receipt, D demo data (empty database)."),
+		s.Muted.Render("D loads demo data into an empty database."),
 	)
 	return s.box("Help: "+names[m.focus], body, m.width, height, true)
+}
+
+// helpBlocks renders groups of keys side by side, starting a new block
+// below whenever the next group would not fit in width, so that no key is
+// cut off in a narrow terminal.
+func helpBlocks(full help.Model, groups [][]key.Binding, width int) []string {
+	var blocks []string
+	var row [][]key.Binding
+	for _, group := range groups {
+		candidate := append(append([][]key.Binding(nil), row...), group)
+		if len(row) > 0 && lipgloss.Width(full.FullHelpView(candidate)) > width {
+			blocks = append(blocks, full.FullHelpView(row))
+			candidate = [][]key.Binding{group}
+		}
+		row = candidate
+	}
+	if len(row) > 0 {
+		blocks = append(blocks, full.FullHelpView(row))
+	}
+	return blocks
 }
