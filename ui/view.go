@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 )
 
-// View renders the screen. It never fails: below the minimum size it
-// shows how big the terminal must be.
+// View renders the screen. Below the minimum size it shows how big the
+// terminal must be in place of the board.
 func (m *Model) View() string {
 	if m.width == 0 && m.height == 0 {
 		return ""
