@@ -132,9 +132,10 @@ func clampSize(width, height int) (int, int) {
 // with TERM unset or dumb, it draws without colour.
 //
 // NOTE: this matches bm.MakeRenderer from wish/bubbletea v1.4.7 except for
-// the OSC 11 background-colour query; that package needs
-// github.com/charmbracelet/x/input, which go.sum does not list yet. Until
-// then a dark background is assumed unless the client sends COLORFGBG.
+// its OSC 11 background-colour query. That query reads the reply from the
+// session's input, and with the emulated PTY used here it never returned
+// in tests, so every board stayed blank. A dark background is assumed
+// unless the client sends COLORFGBG.
 func makeRenderer(sess ssh.Session) *lipgloss.Renderer {
 	pty, _, ok := sess.Pty()
 	if !ok || pty.Term == "" || pty.Term == "dumb" {
