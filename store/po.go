@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -125,9 +124,8 @@ func (s *Store) ListSummaries(statuses ...Status) ([]Summary, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if len(statuses) > 0 {
 			return s.forEachWithStatus(tx, statuses, func(id uint64) error {
-				raw := tx.Bucket(bucketSummaries).Get(idKey(id))
-				var summary Summary
-				if err := json.Unmarshal(raw, &summary); err != nil {
+				summary, err := decodeSummary(tx.Bucket(bucketSummaries).Get(idKey(id)))
+				if err != nil {
 					return fmt.Errorf("summary of %s is unreadable: %w", FormatNumber(id), err)
 				}
 				summaries = append(summaries, summary)
@@ -137,8 +135,8 @@ func (s *Store) ListSummaries(statuses ...Status) ([]Summary, error) {
 		bucket := tx.Bucket(bucketSummaries)
 		summaries = make([]Summary, 0, bucket.Stats().KeyN)
 		return bucket.ForEach(func(key, raw []byte) error {
-			var summary Summary
-			if err := json.Unmarshal(raw, &summary); err != nil {
+			summary, err := decodeSummary(raw)
+			if err != nil {
 				return fmt.Errorf("summary of %s is unreadable: %w", FormatNumber(binary.BigEndian.Uint64(key)), err)
 			}
 			summaries = append(summaries, summary)

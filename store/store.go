@@ -14,7 +14,7 @@ import (
 )
 
 // SchemaVersion is the database layout this build reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket names. Keys of pos, summaries and the status index are 8-byte
 // big-endian PO ids, so cursors walk them in creation order.
@@ -103,6 +103,28 @@ var migrations = []func(tx *bolt.Tx) error{
 	func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketPOs, bucketSummaries, bucketNumbers, bucketStatus, bucketLinks, bucketOutbox, bucketState} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// Version 2 stores summaries in the binary form of summary.go.
+	func(tx *bolt.Tx) error {
+		bucket := tx.Bucket(bucketSummaries)
+		recoded := map[string][]byte{}
+		err := bucket.ForEach(func(key, raw []byte) error {
+			var summary Summary
+			if err := json.Unmarshal(raw, &summary); err != nil {
+				return fmt.Errorf("summary of %s is unreadable: %w", FormatNumber(binary.BigEndian.Uint64(key)), err)
+			}
+			recoded[string(key)] = encodeSummary(summary)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for key, raw := range recoded {
+			if err := bucket.Put([]byte(key), raw); err != nil {
 				return err
 			}
 		}
@@ -259,11 +281,7 @@ func (s *Store) putPO(tx *bolt.Tx, po PO, previous Status) error {
 		return err
 	}
 
-	summary, err := json.Marshal(Summarize(po))
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketSummaries).Put(key, summary); err != nil {
+	if err := tx.Bucket(bucketSummaries).Put(key, encodeSummary(Summarize(po))); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketNumbers).Put([]byte(po.Number), key); err != nil {
