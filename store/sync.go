@@ -117,33 +117,26 @@ func (s *Store) NotePushAttempt(number string, attempts int, errText string, nex
 // CompletePush records that the WMS accepted the PO as remoteID, removes
 // the outbox entry and links the PO for sync.
 func (s *Store) CompletePush(number, remoteID string) (PO, error) {
-	var result PO
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		po, err := getPO(tx, number)
-		if err != nil {
-			return err
-		}
-		if po.WMS == nil {
-			return fmt.Errorf("%s has no push request to complete", number)
-		}
-		now := s.now().UTC()
+	return s.finishPush(number, "complete", func(po *PO, now time.Time) {
 		po.WMS.RemoteID, po.WMS.State = remoteID, PushDone
 		po.WMS.PushedAt, po.WMS.LastSyncAt, po.WMS.LastError = now, now, ""
 		po.History = append(po.History, Event{At: now, Actor: "sync", Event: EventPushed, To: po.WMS.Label,
 			Detail: fmt.Sprintf("accepted by %s as %s", po.WMS.Label, remoteID)})
-		s.stamp(&po, Actor{Name: "sync", Role: RoleSystem}, now)
-		if err := tx.Bucket(bucketOutbox).Delete([]byte(number)); err != nil {
-			return err
-		}
-		result = po
-		return s.putPO(tx, po, po.Status)
 	})
-	return result, err
 }
 
 // FailPush records that the WMS rejected the PO for good. The outbox entry
 // is removed and the PO unlocks so the buyer can fix it and push again.
 func (s *Store) FailPush(number, reason string) (PO, error) {
+	return s.finishPush(number, "fail", func(po *PO, now time.Time) {
+		po.WMS.State, po.WMS.LastError = PushFailed, reason
+		po.History = append(po.History, Event{At: now, Actor: "sync", Event: EventPushFailed, To: po.WMS.Label, Detail: reason})
+	})
+}
+
+// finishPush applies the outcome of a push to the PO and removes its
+// outbox entry in the same transaction.
+func (s *Store) finishPush(number, outcome string, apply func(po *PO, now time.Time)) (PO, error) {
 	var result PO
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		po, err := getPO(tx, number)
@@ -151,13 +144,12 @@ func (s *Store) FailPush(number, reason string) (PO, error) {
 			return err
 		}
 		if po.WMS == nil {
-			return fmt.Errorf("%s has no push request to fail", number)
+			return fmt.Errorf("%s has no push request to %s", number, outcome)
 		}
 		now := s.now().UTC()
-		po.WMS.State, po.WMS.LastError = PushFailed, reason
-		po.History = append(po.History, Event{At: now, Actor: "sync", Event: EventPushFailed, To: po.WMS.Label, Detail: reason})
+		apply(&po, now)
 		s.stamp(&po, Actor{Name: "sync", Role: RoleSystem}, now)
-		if err := tx.Bucket(bucketOutbox).Delete([]byte(number)); err != nil {
+		if err := tx.Bucket(bucketOutbox).Delete([]byte(po.Number)); err != nil {
 			return err
 		}
 		result = po
