@@ -71,7 +71,7 @@ func ParseStatus(text string) (Status, error) {
 		Reason: "unknown status; use one of draft, approved, ordered, partially_received, received, closed, cancelled"}
 }
 
-// Role is what an actor may do. Warehouse leads only read.
+// Role is an actor's set of permissions. Warehouse leads only read.
 type Role string
 
 // The roles of people and processes that act on POs.
@@ -110,7 +110,7 @@ func (l Line) Open() int { return max(0, l.Ordered-l.Received) }
 // Complete reports whether the line has received at least what was ordered.
 func (l Line) Complete() bool { return l.Received >= l.Ordered }
 
-// PushState is where a PO stands with its WMS.
+// PushState is the state of a PO's link to its WMS.
 type PushState string
 
 // The states of a PO's link to a WMS.
@@ -308,7 +308,7 @@ type LineInput struct {
 	UnitCost int64
 }
 
-// NewPO is what CreatePO needs.
+// NewPO is the input of CreatePO.
 type NewPO struct {
 	Supplier     string
 	Currency     string
@@ -338,7 +338,7 @@ type ReceiptLine struct {
 }
 
 // RemoteLine is a line as the WMS reports it. Received and Rejected are
-// cumulative totals, not deltas. Ordered < 0 means the WMS did not say.
+// cumulative totals, not deltas. Ordered < 0 means the WMS did not report it.
 type RemoteLine struct {
 	SKU         string
 	Description string
@@ -364,7 +364,7 @@ type RemoteUpdate struct {
 	ExpectedDate string
 	// Lines is the full set of lines in the WMS. Missing lines are kept.
 	Lines []RemoteLine
-	// LinesEdited says the WMS may have changed ordered quantities or costs.
+	// LinesEdited is true when the WMS may have changed ordered quantities or costs.
 	LinesEdited bool
 }
 
