@@ -28,7 +28,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// App is what every subcommand works with: the open store, the
+// App is the state every subcommand works with: the open store, the
 // configuration, the sync engine and who is acting.
 type App struct {
 	Store   *store.Store

@@ -208,10 +208,10 @@ func TestCLIConfigErrors(t *testing.T) {
 	c := newCLI(t)
 	config := filepath.Join(c.dir, "config.toml")
 	cases := map[string]string{
-		"[wms]\nconector = \"simulator\"\n":    "unknown keys: wms.conector",
-		"[wms]\nconnector = \"acme-wms\"\n":    `unknown connector "acme-wms"`,
-		"[wms]\npoll_interval = \"often\"\n":   `invalid duration "often"`,
-		"[wms\nconnector = \"simulator\"\n":    "config file",
+		"[wms]\nconector = \"simulator\"\n":   "unknown keys: wms.conector",
+		"[wms]\nconnector = \"acme-wms\"\n":   `unknown connector "acme-wms"`,
+		"[wms]\npoll_interval = \"often\"\n":  `invalid duration "often"`,
+		"[wms\nconnector = \"simulator\"\n":   "config file",
 		"[wms.simulator]\nreceipts = \"x\"\n": "[wms.simulator]",
 	}
 	for text, want := range cases {

@@ -72,7 +72,7 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &permanent)
 }
 
-// RetryAfterError is a transient failure where the WMS said how long to
+// RetryAfterError is a transient failure where the WMS sent how long to
 // wait (HTTP 429 or 503 with Retry-After).
 type RetryAfterError struct {
 	After time.Duration
@@ -98,7 +98,7 @@ func RetryAfter(err error) (time.Duration, bool) {
 // simulator keeps its state there).
 type Factory func(settings Settings) (Connector, error)
 
-// Settings is what a factory receives: the connector's own TOML table
+// Settings is the input of a Factory: the connector's own TOML table
 // decoded by the caller, environment lookups for secrets, and the store.
 type Settings struct {
 	// Decode fills v from the connector's table, [wms.NAME].

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// stateNamespace is where the engine keeps its cursor and import mark for
+// stateNamespace returns the namespace where the engine keeps its cursor and import mark for
 // one connector.
 func stateNamespace(connector string) string { return "sync/" + connector }
 

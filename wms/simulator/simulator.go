@@ -35,7 +35,7 @@ type Config struct {
 	ShortPercent  int `toml:"short_percent"`
 	OverPercent   int `toml:"over_percent"`
 	RejectPercent int `toml:"reject_percent"`
-	// PollInterval is how often the engine asks for receipts; 3s when zero.
+	// PollInterval is how often the engine polls for receipts; 3s when zero.
 	PollInterval Duration `toml:"poll_interval"`
 	// Now replaces time.Now, for tests.
 	Now func() time.Time `toml:"-"`
@@ -281,7 +281,7 @@ func (w *warehouse) sorted() []*order {
 
 // deliver books the order's next receipt. Receipts before the last bring
 // an even share of each line; the last one settles each line, short, over
-// or with rejects as the order's dice say. The dice are seeded by the
+// or with rejects as the order's dice decide. The dice are seeded by the
 // order id, so a simulation replays the same way.
 func (s *Simulator) deliver(o *order) {
 	o.Receipts++
