@@ -63,7 +63,7 @@ func candidates(class Class, days int) []Method {
 	case ClassIntermittent, ClassLumpy:
 		methods = append(methods, MethodSBA, MethodTSB)
 	default:
-		methods = append(methods, MethodSES, MethodHolt)
+		methods = append(methods, MethodSES, MethodHolt, MethodWeekday)
 		if days >= seasonMinDays {
 			methods = append(methods, MethodSeasonal)
 		}

@@ -29,10 +29,9 @@ const classifyWeeks = 52
 // nearly every e-commerce SKU has ADI > 1.32 and the classes would not
 // separate anything. Stockout days are left out of the week totals.
 func Classify(s Series) (class Class, adi, cv2 float64) {
-	weeks := min(len(s.Units)/7, classifyWeeks)
-	if weeks == 0 && len(s.Units) > 0 {
-		weeks = 1
-	}
+	// A partial week at the start counts as a week, so a young SKU whose
+	// sales all fall in its first days is not taken for one without demand.
+	weeks := min((len(s.Units)+6)/7, classifyWeeks)
 	var sizes []float64
 	for w := range weeks {
 		total := 0.0

@@ -152,6 +152,71 @@ func TestSeasonalSeries(t *testing.T) {
 	}
 }
 
+func TestWeekdaySeries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	units := make([]float64, 200)
+	for i := range units {
+		// Days 5 and 6 of each week sell 2.25 times the others.
+		rate := 10.0
+		if i%7 >= 5 {
+			rate = 22.5
+		}
+		units[i] = math.Max(0, math.Round(rate+rng.NormFloat64()))
+	}
+	fit := Fit(seriesOf(units), 14)
+	if fit.Method != MethodWeekday {
+		t.Fatalf("method = %s, want %s (scores %+v)", fit.Method, MethodWeekday, fit.Scores)
+	}
+	for k, f := range fit.Forecast {
+		want := 10.0
+		if (len(units)+k)%7 >= 5 {
+			want = 22.5
+		}
+		if math.Abs(f-want) > 1.5 {
+			t.Errorf("forecast day %d = %.2f, want within 1.5 of %.1f", k, f, want)
+		}
+	}
+}
+
+func TestWeekdayLevelSkipsStockouts(t *testing.T) {
+	units := make([]float64, 140)
+	stockout := make([]bool, 140)
+	for i := range units {
+		units[i] = 10
+		if i%7 >= 5 {
+			units[i] = 20
+		}
+	}
+	// The last weekend was out of stock: its zeros must not pull the
+	// level down.
+	for _, day := range []int{138, 139} {
+		units[day], stockout[day] = 0, true
+	}
+	model := newModel(MethodWeekday, &Series{Start: day0, Units: units, Stockout: stockout})
+	for t := range units {
+		model.observe(t)
+	}
+	out := make([]float64, 7)
+	model.forecast(out)
+	for k, f := range out {
+		want := 10.0
+		if (140+k)%7 >= 5 {
+			want = 20
+		}
+		if math.Abs(f-want) > 1e-9 {
+			t.Errorf("forecast day %d = %v, want %v", k, f, want)
+		}
+	}
+}
+
+func TestClassifyCountsPartialWeek(t *testing.T) {
+	// Thirteen days with sales only in the first six.
+	units := []float64{1, 0, 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}
+	if class, _, _ := Classify(seriesOf(units)); class == ClassNoDemand {
+		t.Errorf("class = %s, want demand from the first, partial week", class)
+	}
+}
+
 func TestSeasonalNeedsTwoYears(t *testing.T) {
 	units := make([]float64, 700)
 	for i := range units {

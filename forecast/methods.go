@@ -24,6 +24,10 @@ const (
 	// weekdays line up), scaled by the ratio of the last 90 days to the same
 	// 90 days a year earlier. Used only with at least two years of history.
 	MethodSeasonal Method = "seasonal"
+	// MethodWeekday is the level of the last four weeks times a
+	// day-of-week index from the last twelve weeks, for demand that is
+	// higher on some weekdays (weekends in most consumer shops).
+	MethodWeekday Method = "weekday"
 	// MethodNone forecasts zero: the SKU has no sales in the last 180 days
 	// or none at all.
 	MethodNone Method = "none"
@@ -47,6 +51,10 @@ const (
 	seasonMinDays  = 730
 	seasonRatioMin = 0.25
 	seasonRatioMax = 4.0
+	// weekdayLevelDays is whole weeks, so every weekday weighs the same in
+	// the level; weekdayIndexDays is the window of the day-of-week index.
+	weekdayLevelDays = 28
+	weekdayIndexDays = 84
 )
 
 // model is one method's running state. observe consumes day t in order;
@@ -71,6 +79,8 @@ func newModel(method Method, s *Series) model {
 		return &tsb{s: s}
 	case MethodSeasonal:
 		return &seasonal{s: s, last: -1}
+	case MethodWeekday:
+		return &weekday{s: s, last: -1}
 	}
 	return zero{}
 }
@@ -288,4 +298,59 @@ func (m *seasonal) forecast(out []float64) {
 		day := t + k + 1 - seasonLag
 		out[k] = ratio * inStockMean(m.s, day-3, min(day+3, t), 0, 0)
 	}
+}
+
+// weekday reads the series at forecast time, like movingAverage. Day t
+// falls on weekday t mod 7 of the series, which is all the index needs.
+type weekday struct {
+	s    *Series
+	last int
+}
+
+func (m *weekday) observe(t int) { m.last = t }
+
+func (m *weekday) forecast(out []float64) {
+	t := m.last
+	index := weekdayIndex(m.s, t-weekdayIndexDays+1, t)
+
+	// The level divides each in-stock day by its index, so stockout days
+	// do not tilt it towards the weekdays that remain.
+	units, weight := 0.0, 0.0
+	for day := max(0, t-weekdayLevelDays+1); day <= t; day++ {
+		if m.s.InStock(day) {
+			units += m.s.Units[day]
+			weight += index[day%7]
+		}
+	}
+	level := 0.0
+	if weight > 0 {
+		level = units / weight
+	}
+	for k := range out {
+		out[k] = level * index[(t+k+1)%7]
+	}
+}
+
+// weekdayIndex returns each weekday's mean demand over [from, to] divided
+// by the mean of all in-stock days there. A weekday without in-stock days
+// gets 1, and so does every weekday when the window has no demand.
+func weekdayIndex(s *Series, from, to int) [7]float64 {
+	var sums, counts [7]float64
+	total, days := 0.0, 0.0
+	for t := max(0, from); t <= to; t++ {
+		if s.InStock(t) {
+			sums[t%7] += s.Units[t]
+			counts[t%7]++
+			total += s.Units[t]
+			days++
+		}
+	}
+	var index [7]float64
+	for w := range index {
+		index[w] = 1
+		if counts[w] > 0 && total > 0 {
+			index[w] = (sums[w] / counts[w]) / (total / days)
+		}
+	}
+	return index
 }

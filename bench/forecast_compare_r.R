@@ -1,0 +1,95 @@
+# Scores poboard's forecasts against R's forecast package on the same
+# 28-day holdout and prints a Markdown table per dataset and demand class.
+#
+#   Rscript bench/forecast_compare_r.R DIR
+#
+# DIR holds series.csv, poboard.csv and poboard_time.csv as written by
+# `go run ./forecast/cmd/compare-r -out DIR`. Needs the Debian package
+# r-cran-forecast.
+#
+# MASE is the mean absolute error over the holdout divided by the mean
+# absolute one-day change over the training days (Hyndman and Koehler
+# 2006), computed here for every method so all share one definition.
+suppressMessages(library(forecast))
+
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) != 1) stop("usage: Rscript bench/forecast_compare_r.R DIR")
+dir <- args[1]
+h <- 28
+
+series <- read.csv(file.path(dir, "series.csv"), stringsAsFactors = FALSE)
+pob <- read.csv(file.path(dir, "poboard.csv"), stringsAsFactors = FALSE)
+pob_time <- read.csv(file.path(dir, "poboard_time.csv"), stringsAsFactors = FALSE)
+
+mase <- function(train, test, fc) {
+  scale <- mean(abs(diff(train)))
+  if (scale == 0) scale <- mean(train)
+  if (scale == 0) scale <- 1
+  mean(abs(test - fc)) / scale
+}
+
+rows <- list()
+seconds <- list()
+for (key in unique(paste(series$dataset, series$series, sep = "\t"))) {
+  parts <- strsplit(key, "\t")[[1]]
+  s <- series[series$dataset == parts[1] & series$series == parts[2], ]
+  s <- s[order(s$t), ]
+  y <- s$units
+  n <- length(y)
+  train <- y[1:(n - h)]
+  test <- y[(n - h + 1):n]
+
+  p <- pob[pob$dataset == parts[1] & pob$series == parts[2], ]
+  p <- p[order(p$h), ]
+
+  # ets on a weekly season: daily retail demand has a day-of-week pattern.
+  started <- proc.time()[["elapsed"]]
+  ets_fc <- as.numeric(forecast(ets(ts(train, frequency = 7)), h = h)$mean)
+  ets_seconds <- proc.time()[["elapsed"]] - started
+
+  started <- proc.time()[["elapsed"]]
+  croston_fc <- if (sum(train > 0) >= 2) as.numeric(croston(train, h = h)$mean) else rep(0, h)
+  croston_seconds <- proc.time()[["elapsed"]] - started
+
+  rows[[length(rows) + 1]] <- data.frame(
+    dataset = parts[1], series = parts[2], profile = s$profile[1], class = s$class[1],
+    method = p$method[1],
+    poboard = mase(train, test, p$forecast),
+    ets = mase(train, test, ets_fc),
+    croston = mase(train, test, croston_fc),
+    stringsAsFactors = FALSE)
+  seconds[[length(seconds) + 1]] <- data.frame(dataset = parts[1], ets = ets_seconds, croston = croston_seconds)
+}
+results <- do.call(rbind, rows)
+times <- do.call(rbind, seconds)
+write.csv(results, file.path(dir, "mase_by_series.csv"), row.names = FALSE)
+
+table_for <- function(data, group) {
+  cat(sprintf("\n| dataset | %s | series | poboard | R ets | R croston | R best | poboard methods |\n", group))
+  cat("|---|---|---|---|---|---|---|---|\n")
+  for (ds in unique(data$dataset)) {
+    d <- data[data$dataset == ds, ]
+    for (g in sort(unique(d[[group]]))) {
+      x <- d[d[[group]] == g, ]
+      if (g == "") next
+      means <- c(mean(x$poboard), mean(x$ets), mean(x$croston))
+      methods <- table(x$method)
+      used <- paste(sprintf("%s %d", names(methods), as.integer(methods)), collapse = ", ")
+      cat(sprintf("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %s |\n",
+                  ds, g, nrow(x), means[1], means[2], means[3], min(means[2:3]), used))
+    }
+    cat(sprintf("| %s | all | %d | %.3f | %.3f | %.3f | %.3f | |\n",
+                ds, nrow(d), mean(d$poboard), mean(d$ets), mean(d$croston), min(mean(d$ets), mean(d$croston))))
+  }
+}
+
+cat("Mean MASE on the last 28 days (lower is better); R best is the better of ets and croston per row.\n")
+table_for(results, "class")
+if (any(results$profile != "")) table_for(results[results$profile != "", ], "profile")
+
+cat("\n| dataset | series | poboard FitAll (s) | R ets (s) | R croston (s) |\n|---|---|---|---|---|\n")
+for (ds in unique(times$dataset)) {
+  tt <- times[times$dataset == ds, ]
+  cat(sprintf("| %s | %d | %.3f | %.1f | %.1f |\n", ds, nrow(tt),
+              pob_time$seconds[pob_time$dataset == ds], sum(tt$ets), sum(tt$croston)))
+}
