@@ -2,12 +2,10 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -109,6 +107,9 @@ type OrderImport struct {
 	run     uint64
 	flushes int
 	result  OrderImportResult
+	// upgraded is set once the database is known to hold no demand in the
+	// first format (see upgradeDemand).
+	upgraded bool
 
 	// orders index text (keys and ids) and lines, in file order.
 	orders []bufferedOrder
@@ -304,6 +305,13 @@ func (imp *OrderImport) write(skipUnchanged bool) error {
 	slices.SortStableFunc(imp.orders, func(a, b bufferedOrder) int {
 		return bytes.Compare(imp.key(&a), imp.key(&b))
 	})
+
+	if !imp.upgraded {
+		if err := imp.store.upgradeDemand(); err != nil {
+			return err
+		}
+		imp.upgraded = true
+	}
 
 	var result OrderImportResult
 	resolved := false
@@ -717,6 +725,9 @@ func decodeDays(raw []byte, fn func(day uint32, units int64)) error {
 // CountOrders returns how many orders are stored and how many of them are
 // cancelled.
 func (s *Store) CountOrders() (orders, cancelled int, err error) {
+	if err := s.upgradeDemand(); err != nil {
+		return 0, 0, err
+	}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOrders)
 		if b == nil {
@@ -735,13 +746,6 @@ func (s *Store) CountOrders() (orders, cancelled int, err error) {
 		})
 	})
 	return orders, cancelled, err
-}
-
-// sortUnmapped orders names by units, most first, then by name.
-func sortUnmapped(list []UnmappedName) {
-	sort.Slice(list, func(a, b int) bool {
-		return cmp.Or(cmp.Compare(list[b].Units, list[a].Units), strings.Compare(list[a].Name, list[b].Name)) < 0
-	})
 }
 
 // Product is a catalogue entry from a products export.
@@ -916,139 +920,74 @@ func (s *Store) OnHand() (map[string]int, error) {
 	return history.latest, err
 }
 
-// UnmappedName is a product name from order lines without a SKU that
-// matches no catalogue entry and no mapping, with its units in total.
-type UnmappedName struct {
-	Name  string
-	Units int
+// Buckets of the first demand format, which kept orders as JSON and one
+// key per item and day. upgradeDemand converts them.
+var (
+	legacyBucketOrders = []byte("demand_orders")
+	legacyBucketDaily  = []byte("demand_daily")
+	legacyBucketItems  = []byte("demand_items")
+)
+
+// legacyOrder is an order as the first format stored it.
+type legacyOrder struct {
+	Store     string `json:"store"`
+	Name      string `json:"name"`
+	ID        string `json:"id"`
+	Date      string `json:"date"`
+	Cancelled bool   `json:"cancelled"`
+	Lines     []struct {
+		SKU    string `json:"sku"`
+		Name   string `json:"name"`
+		Vendor string `json:"vendor"`
+		Qty    int    `json:"qty"`
+	} `json:"lines"`
 }
 
-// demandItem is one resolved SKU's daily units while they are read.
-type demandItem struct {
-	first uint32
-	units []float64
-	name  string
-	vend  string
-}
-
-func (d *demandItem) add(day uint32, units float64) {
-	if d.units == nil {
-		d.first = day
-	}
-	if day < d.first {
-		grown := make([]float64, int(d.first-day)+len(d.units))
-		copy(grown[d.first-day:], d.units)
-		d.units, d.first = grown, day
-	}
-	for int(day-d.first) >= len(d.units) {
-		d.units = append(d.units, 0)
-	}
-	d.units[day-d.first] += units
-}
-
-// nameIndex maps line item names to SKUs: mappings set by the user first,
-// then catalogue names ("Title - Variant" and, for products without
-// variants, the bare title).
-func nameIndex(mappings map[string]string, products map[string]Product) map[string]string {
-	index := make(map[string]string, len(products)+len(mappings))
-	for sku, product := range products {
-		index[product.LineItemName()] = sku
-	}
-	for name, sku := range mappings {
-		index[name] = sku
-	}
-	return index
-}
-
-// readDemand returns daily units per resolved SKU through day end
-// (inclusive), and the names that resolve to no SKU.
-func readDemand(tx *bolt.Tx, names map[string]string, end uint32) (map[string]*demandItem, []UnmappedName, error) {
-	items := map[string]*demandItem{}
-	daily := tx.Bucket(bucketDaily)
-	if daily == nil {
-		return items, nil, nil
-	}
-
-	// Each item's days, resolved through its key to a SKU or left unmapped.
-	unmapped := map[string]int{}
-	err := forEachItem(tx, func(key string, record itemRecord) error {
-		sku := ""
-		if name, ok := strings.CutPrefix(key, namePrefix); ok {
-			sku = names[name]
-		} else {
-			sku = strings.TrimPrefix(key, skuPrefix)
-		}
-		var current *demandItem
-		if sku != "" {
-			current = items[sku]
-			if current == nil {
-				current = &demandItem{}
-				items[sku] = current
-			}
-			if current.name == "" {
-				current.name = record.name
-			}
-			if current.vend == "" {
-				current.vend = record.vendor
-			}
-		}
-
-		raw := daily.Get(binary.BigEndian.AppendUint32(nil, record.id))
-		err := decodeDays(raw, func(day uint32, units int64) {
-			switch {
-			case day > end:
-			case current == nil:
-				unmapped[strings.TrimPrefix(key, namePrefix)] += int(units)
-			default:
-				current.add(day, float64(units))
-			}
-		})
-		if err != nil {
-			return fmt.Errorf("daily demand of %q: %w", key, err)
-		}
+// upgradeDemand converts demand imported in the first format, when the
+// database has any, by importing its orders again into the current
+// buckets and then deleting the old ones. A database without them costs
+// one read transaction.
+func (s *Store) upgradeDemand() error {
+	legacy := false
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		legacy = tx.Bucket(legacyBucketOrders) != nil
 		return nil
-	})
-
-	var list []UnmappedName
-	for name, units := range unmapped {
-		list = append(list, UnmappedName{Name: name, Units: units})
-	}
-	sortUnmapped(list)
-	return items, list, err
-}
-
-// forEachItem calls fn with each item of bucketItems, in key order.
-func forEachItem(tx *bolt.Tx, fn func(key string, record itemRecord) error) error {
-	b := tx.Bucket(bucketItems)
-	if b == nil {
-		return nil
-	}
-	return b.ForEach(func(key, raw []byte) error {
-		record, _, err := readItem(raw)
-		if err != nil {
-			return fmt.Errorf("item %q: %w", key, err)
-		}
-		return fn(string(key), record)
-	})
-}
-
-// UnmappedNames returns the product names on order lines without a SKU
-// that match neither the catalogue nor a mapping, most units first. Map
-// them with MapProductName, or import a products export that names them.
-func (s *Store) UnmappedNames() ([]UnmappedName, error) {
-	mappings, err := s.NameMappings()
-	if err != nil {
-		return nil, err
-	}
-	products, err := s.Products()
-	if err != nil {
-		return nil, err
-	}
-	var unmapped []UnmappedName
-	err = s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		_, unmapped, err = readDemand(tx, nameIndex(mappings, products), ^uint32(0))
+	}); err != nil || !legacy {
 		return err
+	}
+
+	imp := s.NewOrderImport()
+	imp.upgraded = true
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return forEachJSON(tx, legacyBucketOrders, func(key string, old legacyOrder) error {
+			order := DemandOrder{Store: old.Store, Name: old.Name, ID: old.ID, Date: old.Date, Cancelled: old.Cancelled}
+			for _, line := range old.Lines {
+				order.Lines = append(order.Lines, DemandLine{SKU: line.SKU, Name: line.Name, Vendor: line.Vendor, Qty: line.Qty})
+			}
+			if err := imp.Add(order); err != nil {
+				return fmt.Errorf("order %q of the old demand format: %w", key, err)
+			}
+			return nil
+		})
 	})
-	return unmapped, err
+	if err != nil {
+		return err
+	}
+	// NOTE: the old orders are read in one transaction and buffered whole,
+	// about 70 bytes per order, which bounds the size this upgrade handles
+	// by memory alone.
+	if _, err := imp.Finish(); err != nil {
+		return fmt.Errorf("upgrading the stored demand: %w", err)
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{legacyBucketOrders, legacyBucketDaily, legacyBucketItems} {
+			if tx.Bucket(name) == nil {
+				continue
+			}
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

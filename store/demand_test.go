@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"poboard/forecast/shopify"
 )
 
@@ -393,5 +395,69 @@ func sampleHeap() func() uint64 {
 		close(done)
 		<-finished
 		return peak.Load()
+	}
+}
+
+func TestUpgradeLegacyDemand(t *testing.T) {
+	st := openDemandStore(t)
+	// Two orders as the first format stored them, one of them cancelled,
+	// with the old per-day keys beside them.
+	legacy := map[string]string{
+		"eu\x00#1": `{"store":"eu","name":"#1","date":"2025-05-20","lines":[{"sku":"CAP","name":"Cap","vendor":"Acme","qty":2},{"name":"Scarf","qty":1}],"import":"x"}`,
+		"eu\x00#2": `{"store":"eu","name":"#2","date":"2025-05-21","cancelled":true,"lines":[{"sku":"CAP","qty":5}],"import":"x"}`,
+	}
+	err := st.db.Update(func(tx *bolt.Tx) error {
+		orders, err := tx.CreateBucketIfNotExists(legacyBucketOrders)
+		if err != nil {
+			return err
+		}
+		for key, value := range legacy {
+			if err := orders.Put([]byte(key), []byte(value)); err != nil {
+				return err
+			}
+		}
+		daily, err := tx.CreateBucketIfNotExists(legacyBucketDaily)
+		if err != nil {
+			return err
+		}
+		return daily.Put([]byte("s:CAP\x00\x00\x00\x4e\x20"), make([]byte, 8))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	orders, cancelled, err := st.CountOrders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if orders != 2 || cancelled != 1 {
+		t.Errorf("orders after the upgrade = %d (%d cancelled), want 2 (1)", orders, cancelled)
+	}
+	if got := demandBySKU(t, st)["CAP"]; got != 2 {
+		t.Errorf("CAP units = %d, want 2 from #1 alone", got)
+	}
+	unmapped, err := st.UnmappedNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unmapped) != 1 || unmapped[0].Name != "Scarf" {
+		t.Errorf("unmapped = %+v, want Scarf", unmapped)
+	}
+	err = st.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{legacyBucketOrders, legacyBucketDaily, legacyBucketItems} {
+			if tx.Bucket(name) != nil {
+				t.Errorf("bucket %s is still there after the upgrade", name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A later import of the same orders finds them unchanged.
+	result := importOrders(t, st, "eu", strings.NewReader(overlapHeader+"#1,2025-05-20 10:00:00 +0000,2,Cap,CAP,\n#1,,1,Scarf,,\n"))
+	if result.Unchanged != 1 {
+		t.Errorf("re-import after the upgrade = %+v, want #1 unchanged", result)
 	}
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,6 +50,9 @@ func (s *Store) RestockPlan(opts PlanOptions) (forecast.Plan, []UnmappedName, er
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	end := uint32(today.Unix()/86400) - 1
 
+	if err := s.upgradeDemand(); err != nil {
+		return forecast.Plan{}, nil, err
+	}
 	in, err := s.loadPlanInputs(end)
 	if err != nil {
 		return forecast.Plan{}, nil, err
@@ -245,4 +251,151 @@ func (s *Store) CreateDraftsFromSuggestions(actor Actor, suggestions []forecast.
 		created = append(created, po)
 	}
 	return created, nil
+}
+
+// UnmappedName is a product name from order lines without a SKU that
+// matches no catalogue entry and no mapping, with its units in total.
+type UnmappedName struct {
+	Name  string
+	Units int
+}
+
+// demandItem is one resolved SKU's daily units while they are read.
+type demandItem struct {
+	first uint32
+	units []float64
+	name  string
+	vend  string
+}
+
+func (d *demandItem) add(day uint32, units float64) {
+	if d.units == nil {
+		d.first = day
+	}
+	if day < d.first {
+		grown := make([]float64, int(d.first-day)+len(d.units))
+		copy(grown[d.first-day:], d.units)
+		d.units, d.first = grown, day
+	}
+	for int(day-d.first) >= len(d.units) {
+		d.units = append(d.units, 0)
+	}
+	d.units[day-d.first] += units
+}
+
+// nameIndex maps line item names to SKUs: mappings set by the user first,
+// then catalogue names ("Title - Variant" and, for products without
+// variants, the bare title).
+func nameIndex(mappings map[string]string, products map[string]Product) map[string]string {
+	index := make(map[string]string, len(products)+len(mappings))
+	for sku, product := range products {
+		index[product.LineItemName()] = sku
+	}
+	for name, sku := range mappings {
+		index[name] = sku
+	}
+	return index
+}
+
+// readDemand returns daily units per resolved SKU through day end
+// (inclusive), and the names that resolve to no SKU.
+func readDemand(tx *bolt.Tx, names map[string]string, end uint32) (map[string]*demandItem, []UnmappedName, error) {
+	items := map[string]*demandItem{}
+	daily := tx.Bucket(bucketDaily)
+	if daily == nil {
+		return items, nil, nil
+	}
+
+	// Each item's days, resolved through its key to a SKU or left unmapped.
+	unmapped := map[string]int{}
+	err := forEachItem(tx, func(key string, record itemRecord) error {
+		sku := ""
+		if name, ok := strings.CutPrefix(key, namePrefix); ok {
+			sku = names[name]
+		} else {
+			sku = strings.TrimPrefix(key, skuPrefix)
+		}
+		var current *demandItem
+		if sku != "" {
+			current = items[sku]
+			if current == nil {
+				current = &demandItem{}
+				items[sku] = current
+			}
+			if current.name == "" {
+				current.name = record.name
+			}
+			if current.vend == "" {
+				current.vend = record.vendor
+			}
+		}
+
+		raw := daily.Get(binary.BigEndian.AppendUint32(nil, record.id))
+		err := decodeDays(raw, func(day uint32, units int64) {
+			switch {
+			case day > end:
+			case current == nil:
+				unmapped[strings.TrimPrefix(key, namePrefix)] += int(units)
+			default:
+				current.add(day, float64(units))
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("daily demand of %q: %w", key, err)
+		}
+		return nil
+	})
+
+	var list []UnmappedName
+	for name, units := range unmapped {
+		list = append(list, UnmappedName{Name: name, Units: units})
+	}
+	sortUnmapped(list)
+	return items, list, err
+}
+
+// forEachItem calls fn with each item of bucketItems, in key order.
+func forEachItem(tx *bolt.Tx, fn func(key string, record itemRecord) error) error {
+	b := tx.Bucket(bucketItems)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(key, raw []byte) error {
+		record, _, err := readItem(raw)
+		if err != nil {
+			return fmt.Errorf("item %q: %w", key, err)
+		}
+		return fn(string(key), record)
+	})
+}
+
+// UnmappedNames returns the product names on order lines without a SKU
+// that match neither the catalogue nor a mapping, most units first. Map
+// them with MapProductName, or import a products export that names them.
+func (s *Store) UnmappedNames() ([]UnmappedName, error) {
+	if err := s.upgradeDemand(); err != nil {
+		return nil, err
+	}
+	mappings, err := s.NameMappings()
+	if err != nil {
+		return nil, err
+	}
+	products, err := s.Products()
+	if err != nil {
+		return nil, err
+	}
+	var unmapped []UnmappedName
+	err = s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		_, unmapped, err = readDemand(tx, nameIndex(mappings, products), ^uint32(0))
+		return err
+	})
+	return unmapped, err
+}
+
+// sortUnmapped orders names by units, most first, then by name.
+func sortUnmapped(list []UnmappedName) {
+	sort.Slice(list, func(a, b int) bool {
+		return cmp.Or(cmp.Compare(list[b].Units, list[a].Units), strings.Compare(list[a].Name, list[b].Name)) < 0
+	})
 }
