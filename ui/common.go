@@ -32,9 +32,13 @@ type Deps struct {
 	Logger *log.Logger
 	// Context is the session's lifetime; the change subscription ends with it.
 	Context context.Context
-	// Now is the clock for "overdue" and for the time zone of shown times;
-	// time.Now when nil.
+	// Now is the clock for "overdue", for the time zone of shown times and
+	// for the first day of restock suggestions; time.Now when nil.
 	Now func() time.Time
+	// Forecast holds the [forecast] defaults of lead time, days of cover
+	// and safety days, used where no supplier or SKU sets its own. The
+	// zero value means 30, 30 and 7 days, the defaults of config.toml.
+	Forecast store.ForecastDefaults
 }
 
 // Syncer is the part of the sync engine the board calls. *wms.Engine
@@ -58,7 +62,16 @@ type common struct {
 	logger *log.Logger
 	ctx    context.Context
 	now    func() time.Time
+
+	forecast store.ForecastDefaults
+	// importJob is this session's orders import, nil before the first;
+	// the restock view and the status pane show its progress.
+	importJob *ordersImport
 }
+
+// defaultForecast is the [forecast] table's default, used when Deps
+// leaves Forecast zero.
+var defaultForecast = store.ForecastDefaults{LeadTimeDays: 30, CoverDays: 30, SafetyDays: 7}
 
 func newCommon(deps Deps) *common {
 	c := &common{
@@ -68,6 +81,11 @@ func newCommon(deps Deps) *common {
 		logger: deps.Logger,
 		ctx:    deps.Context,
 		now:    deps.Now,
+
+		forecast: deps.Forecast,
+	}
+	if c.forecast == (store.ForecastDefaults{}) {
+		c.forecast = defaultForecast
 	}
 
 	// A nil *wms.Engine stored in the interface would not compare equal

@@ -52,9 +52,14 @@ func sendKeys(tm *teatest.TestModel, keys ...string) {
 // spaces.
 func finalView(t *testing.T, tm *teatest.TestModel) []byte {
 	t.Helper()
+	return []byte(plainView(finalModel(t, tm)))
+}
+
+// finalModel quits the program and returns its model.
+func finalModel(t *testing.T, tm *teatest.TestModel) *Model {
+	t.Helper()
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	m := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
-	return []byte(plainView(m))
+	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 }
 
 // TestFlowCreateToReceived walks a PO through its life on the board:
@@ -172,5 +177,30 @@ func TestFlowFilterKeepsSelection(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, tm, "500/2000")
+	golden.RequireEqual(t, finalView(t, tm))
+}
+
+// TestFlowRestock creates a draft from a suggestion, then watches the
+// suggestion drop as soon as the draft is moved to Ordered elsewhere.
+func TestFlowRestock(t *testing.T) {
+	st := restockStore(t)
+	tm := startBoard(t, st, nil, buyer, 80, 24)
+	waitText(t, tm, "No POs yet")
+
+	sendKeys(tm, "f")
+	waitText(t, tm, "Restock suggestions", "TEE-BLK-M")
+	sendKeys(tm, "a")
+	waitText(t, tm, "2 selected")
+	sendKeys(tm, "enter")
+	waitText(t, tm, "created draft PO-000001")
+
+	sendKeys(tm, "f")
+	waitText(t, tm, "Why:")
+	for _, status := range []store.Status{store.StatusApproved, store.StatusOrdered} {
+		if _, err := st.SetStatus(buyer, "PO-000001", 0, status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitText(t, tm, "PO-000001 +50 on 2026-12-14")
 	golden.RequireEqual(t, finalView(t, tm))
 }

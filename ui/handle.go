@@ -7,9 +7,6 @@ import (
 	"poboard/store"
 )
 
-// restockMessage is the notice of f until restock suggestions come to the board.
-const restockMessage = "restock suggestions: run `poboard import orders FILE` first"
-
 // handleKey routes a key to what has focus: a full-screen view, a dialog in
 // the detail pane, the filter, or the board.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
@@ -53,6 +50,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.status.refresh()
 		}
 		return tea.Batch(cmd, m.spinIfNeeded())
+	case modeRestock:
+		return tea.Batch(m.handleRestockKey(msg), m.spinIfNeeded())
+	case modeSettings:
+		cmd, done := m.settings.update(msg)
+		if done {
+			m.settings, m.mode = nil, modeRestock
+		}
+		return cmd
 	}
 
 	if m.detail.dialog != nil {
@@ -106,7 +111,7 @@ func (m *Model) handleBoardKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Receipt):
 		m.openReceiptForm()
 	case key.Matches(msg, k.Restock):
-		m.status.setNotice(restockMessage, noticeInfo)
+		return m.openRestock()
 	case key.Matches(msg, k.Sync):
 		m.syncNow()
 	case key.Matches(msg, k.Integrations):

@@ -44,6 +44,13 @@ type KeyMap struct {
 	RemoveLine key.Binding
 	Test       key.Binding
 	Import     key.Binding
+
+	// The restock view.
+	Select       key.Binding
+	SelectAll    key.Binding
+	CreateDrafts key.Binding
+	Settings     key.Binding
+	ImportOrders key.Binding
 }
 
 // DefaultKeyMap returns the bindings of the board.
@@ -86,6 +93,12 @@ func DefaultKeyMap() KeyMap {
 		RemoveLine: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "remove line")),
 		Test:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test connection")),
 		Import:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import existing POs")),
+
+		Select:       key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
+		SelectAll:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "select all to order")),
+		CreateDrafts: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create drafts")),
+		Settings:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
+		ImportOrders: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import orders")),
 	}
 }
 

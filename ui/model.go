@@ -27,6 +27,8 @@ const (
 	modeForm
 	modeReceipt
 	modeIntegrations
+	modeRestock
+	modeSettings
 )
 
 // Minimum terminal size; below it the board shows how big it needs to be.
@@ -52,6 +54,8 @@ type Model struct {
 	form         *poForm
 	receipt      *receiptForm
 	integrations *integrationsView
+	restock      *restockView
+	settings     *settingsForm
 
 	spinner  spinner.Model
 	spinning bool
@@ -170,12 +174,17 @@ func (k keyList) ShortHelp() []key.Binding  { return k }
 func (k keyList) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
 
 // needsSpinner reports whether anything on screen is waiting: a push in
-// flight, a connector job, demo data being written.
+// flight, a connector job, demo data being written, an orders import or a
+// restock plan being built. The spinner's ticks also redraw the import's
+// progress.
 func (m *Model) needsSpinner() bool {
 	if m.status.inFlight() || m.demoLoading {
 		return true
 	}
 	if m.detail.loaded && m.detail.po.PushPending() {
+		return true
+	}
+	if m.c.importJob.running() || m.restock != nil && m.restock.loading {
 		return true
 	}
 	return m.integrations != nil && m.integrations.running != ""

@@ -125,6 +125,10 @@ func (p *statusPane) content(spin string) []string {
 	}
 
 	lines = append(lines, p.connectorLine()+s.Muted.Render("  ·  you: "+p.c.actor.Name+" ("+string(p.c.actor.Role)+")"))
+	if job := p.c.importJob; job.running() {
+		progress := job.snapshot()
+		lines = append(lines, s.Spinner.Render(spin)+" "+s.progressBar(progress, 10)+" "+progressText(progress))
+	}
 	if p.c.sync == nil {
 		return lines
 	}

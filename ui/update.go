@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -58,6 +59,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.status.refresh()
 		return m, loadSummariesCmd(m.c)
+
+	case planMsg:
+		if m.restock == nil {
+			return m, nil
+		}
+		return m, m.restock.setPlan(msg)
+
+	case draftsMsg:
+		return m, m.onDrafts(msg)
+
+	case settingsMsg:
+		m.onSettings(msg)
+		return m, nil
+
+	case settingsSavedMsg:
+		return m, m.onSettingsSaved(msg)
+
+	case ordersImportedMsg:
+		return m, m.onOrdersImported(msg)
 
 	case demoMsg:
 		m.demoLoading = false
@@ -147,6 +167,11 @@ func (m *Model) onChanges(changes changesMsg) tea.Cmd {
 		if change.Number != "" {
 			numbers++
 		}
+	}
+	// Any PO may move units in or out of transit, so the restock view
+	// rebuilds its plan on every PO change.
+	if m.restock != nil && (numbers > 0 || slices.ContainsFunc(changes, func(c store.Change) bool { return c.Resync })) {
+		cmds = append(cmds, m.restock.reload())
 	}
 	for _, change := range changes {
 		switch {

@@ -468,14 +468,6 @@ func TestTooSmallTerminalNeverPanics(t *testing.T) {
 	}
 }
 
-func TestRestockKeyShowsPlaceholder(t *testing.T) {
-	m := newTestModel(t, openTestStore(t), nil, buyer)
-	press(m, "f")
-	if m.status.notice.text != restockMessage {
-		t.Errorf("notice = %q", m.status.notice.text)
-	}
-}
-
 func TestDemoDataCoversEveryStatus(t *testing.T) {
 	st := openTestStore(t)
 	engine, _ := startEngine(t, st)

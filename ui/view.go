@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // View renders the screen. Below the minimum size it shows how big the
@@ -31,10 +32,23 @@ func (m *Model) View() string {
 		body, footer = m.receipt.view(m.width, full), formKeys(m.c.keys, true)
 	case modeIntegrations:
 		body, footer = m.integrations.view(m.width, full, m.spin()), m.integrations.keys()
+	case modeRestock:
+		body, footer = m.restock.view(m.width, full, m.c.importJob, m.spin()), m.restock.keys()
+	case modeSettings:
+		body, footer = m.settings.view(m.width, full), formKeys(m.c.keys, false)
 	default:
 		return m.boardView()
 	}
-	return body + "\n" + m.help.ShortHelpView(footer)
+	return body + "\n" + m.footer(m.help.ShortHelpView(footer))
+}
+
+// footer cuts the key help to the terminal's width. bubbles' help adds
+// every key once the ellipsis no longer fits, so a long list would wrap.
+func (m *Model) footer(help string) string {
+	if lipgloss.Width(help) <= m.width {
+		return help
+	}
+	return ansi.Truncate(help, m.width, "…")
 }
 
 // boardView renders the three panes and the focused pane's key help.
@@ -53,7 +67,7 @@ func (m *Model) boardView() string {
 	if m.detail.dialog != nil {
 		keys = keyList(m.detail.dialog.keys(m.c.keys))
 	}
-	return panes + "\n" + status + "\n" + m.help.View(keys)
+	return panes + "\n" + status + "\n" + m.footer(m.help.View(keys))
 }
 
 // tooSmallView replaces the board when the terminal is below 80×24.

@@ -1,0 +1,448 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/forecast"
+	"poboard/store"
+)
+
+// restockView is the restock pane: suggestions grouped by supplier, a
+// selection of SKUs to order, and beside the selected SKU its recent
+// demand and projected stock. It reloads whenever a PO changes, because
+// Ordered and Partially received POs count as in transit.
+type restockView struct {
+	c *common
+
+	plan     forecast.Plan
+	unmapped []store.UnmappedName
+	// arrivals is each SKU's next open PO, the first to bring units.
+	arrivals map[string]arrival
+	loaded   bool
+	err      error
+	// loading is true while a plan is being built. stale requests another
+	// build once it ends, because a PO changed meanwhile.
+	loading bool
+	stale   bool
+	// creating is true while the drafts are being written.
+	creating bool
+
+	rows []restockRow
+	// cursor indexes rows and is always on a SKU row when there is one;
+	// cursorSKU keeps it on the same SKU across reloads.
+	cursor    int
+	cursorSKU string
+	offset    int
+	selected  map[string]bool
+
+	// prompt reads the path of the orders file to import; nil when closed.
+	prompt *textInput
+	// note is the last result or error shown at the foot of the view.
+	note notice
+
+	width, height int
+}
+
+// restockRow is one line of the table: a supplier's header when
+// suggestion is -1, else one SKU.
+type restockRow struct {
+	group      int
+	suggestion int
+}
+
+// arrival is the next open PO bringing units of a SKU.
+type arrival struct {
+	po    string
+	date  time.Time
+	units int
+}
+
+// planMsg carries a freshly built restock plan.
+type planMsg struct {
+	plan     forecast.Plan
+	unmapped []store.UnmappedName
+	arrivals map[string]arrival
+	err      error
+}
+
+// draftsMsg is the result of creating draft POs from the selection.
+type draftsMsg struct {
+	drafts []store.PO
+	err    error
+}
+
+func newRestockView(c *common) *restockView {
+	return &restockView{c: c, selected: map[string]bool{}}
+}
+
+// loadPlanCmd builds the restock plan as of the board's clock, with the
+// next open PO of each SKU for the stock chart's marker.
+func loadPlanCmd(c *common) tea.Cmd {
+	defaults, today := c.forecast, c.now()
+	return func() tea.Msg {
+		plan, unmapped, err := c.store.RestockPlan(store.PlanOptions{Defaults: defaults, Today: today})
+		if err != nil {
+			c.logger.Error("building the restock plan failed", "err", err)
+			return planMsg{err: err}
+		}
+		open, err := c.store.ListPOs(store.StatusOrdered, store.StatusPartiallyReceived)
+		if err != nil {
+			return planMsg{err: err}
+		}
+		return planMsg{plan: plan, unmapped: unmapped, arrivals: nextArrivals(plan, open)}
+	}
+}
+
+// nextArrivals finds, for every SKU of the plan, the open PO expected
+// first. A PO without an expected date is expected one lead time after it
+// was created, the date the plan itself assumes.
+func nextArrivals(plan forecast.Plan, open []store.PO) map[string]arrival {
+	leadTimes := map[string]int{}
+	for _, group := range plan.Groups {
+		for _, s := range group.Suggestions {
+			leadTimes[s.SKU] = s.LeadTimeDays
+		}
+	}
+	next := map[string]arrival{}
+	for _, po := range open {
+		for _, line := range po.Lines {
+			lead, planned := leadTimes[line.SKU]
+			if !planned || line.Open() <= 0 {
+				continue
+			}
+			date := po.CreatedAt.UTC().Truncate(24*time.Hour).AddDate(0, 0, lead)
+			if expected, err := time.Parse(time.DateOnly, po.ExpectedDate); err == nil {
+				date = expected
+			}
+			if known, ok := next[line.SKU]; !ok || date.Before(known.date) {
+				next[line.SKU] = arrival{po: po.Number, date: date, units: line.Open()}
+			}
+		}
+	}
+	return next
+}
+
+// reload builds the plan again, or marks it stale when a build is running.
+func (v *restockView) reload() tea.Cmd {
+	if v.loading {
+		v.stale = true
+		return nil
+	}
+	v.loading = true
+	return loadPlanCmd(v.c)
+}
+
+// setPlan shows a new plan and keeps the cursor and the selection on the
+// same SKUs. Selected SKUs that left the plan are dropped.
+func (v *restockView) setPlan(msg planMsg) tea.Cmd {
+	v.loading = false
+	if msg.err != nil {
+		v.err = msg.err
+	} else {
+		v.plan, v.unmapped, v.arrivals, v.loaded, v.err = msg.plan, msg.unmapped, msg.arrivals, true, nil
+		v.buildRows()
+	}
+	if v.stale {
+		v.stale = false
+		return v.reload()
+	}
+	return nil
+}
+
+func (v *restockView) buildRows() {
+	v.rows = v.rows[:0]
+	known := map[string]bool{}
+	for g, group := range v.plan.Groups {
+		v.rows = append(v.rows, restockRow{group: g, suggestion: -1})
+		for i, s := range group.Suggestions {
+			v.rows = append(v.rows, restockRow{group: g, suggestion: i})
+			known[s.SKU] = true
+		}
+	}
+	for sku := range v.selected {
+		if !known[sku] {
+			delete(v.selected, sku)
+		}
+	}
+
+	v.cursor = -1
+	for i, row := range v.rows {
+		if row.suggestion >= 0 && (v.cursor < 0 || v.suggestionAt(i).SKU == v.cursorSKU) {
+			v.cursor = i
+			if v.suggestionAt(i).SKU == v.cursorSKU {
+				break
+			}
+		}
+	}
+	if v.cursor >= 0 {
+		v.cursorSKU = v.suggestionAt(v.cursor).SKU
+	}
+	v.scroll()
+}
+
+// suggestionAt returns the suggestion of a SKU row.
+func (v *restockView) suggestionAt(i int) forecast.Suggestion {
+	row := v.rows[i]
+	return v.plan.Groups[row.group].Suggestions[row.suggestion]
+}
+
+// current returns the suggestion under the cursor; ok is false when the
+// plan has none.
+func (v *restockView) current() (forecast.Suggestion, bool) {
+	if v.cursor < 0 || v.cursor >= len(v.rows) {
+		return forecast.Suggestion{}, false
+	}
+	return v.suggestionAt(v.cursor), true
+}
+
+// skuCount returns how many SKUs the plan has and how many need an order.
+func (v *restockView) skuCount() (all, needed int) {
+	for _, group := range v.plan.Groups {
+		for _, s := range group.Suggestions {
+			all++
+			if s.Needed() {
+				needed++
+			}
+		}
+	}
+	return all, needed
+}
+
+// move puts the cursor delta SKU rows away, skipping supplier headers.
+func (v *restockView) move(delta int) {
+	if v.cursor < 0 {
+		return
+	}
+	var skuRows []int
+	at := 0
+	for i, row := range v.rows {
+		if row.suggestion >= 0 {
+			if i == v.cursor {
+				at = len(skuRows)
+			}
+			skuRows = append(skuRows, i)
+		}
+	}
+	v.cursor = skuRows[clamp(at+delta, 0, len(skuRows)-1)]
+	v.cursorSKU = v.suggestionAt(v.cursor).SKU
+	v.scroll()
+}
+
+// tableHeight returns the rows of the table that fit above the detail.
+func (v *restockView) tableHeight() int {
+	return max(1, v.height-2-1-v.detailHeight())
+}
+
+func (v *restockView) scroll() {
+	rows := v.tableHeight()
+	if v.cursor < 0 {
+		v.offset = 0
+		return
+	}
+	// Keep the supplier header of the top row in view when there is room.
+	top := v.cursor
+	if top > 0 && v.rows[top-1].suggestion < 0 {
+		top--
+	}
+	if top < v.offset {
+		v.offset = top
+	}
+	if v.cursor >= v.offset+rows {
+		v.offset = v.cursor - rows + 1
+	}
+	v.offset = clamp(v.offset, 0, max(0, len(v.rows)-rows))
+}
+
+// SetSize sets the view's outer size in cells.
+func (v *restockView) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.scroll()
+}
+
+// toggle selects or unselects the SKU under the cursor.
+func (v *restockView) toggle() {
+	s, ok := v.current()
+	if !ok {
+		return
+	}
+	if v.selected[s.SKU] {
+		delete(v.selected, s.SKU)
+	} else {
+		v.selected[s.SKU] = true
+	}
+}
+
+// selectNeeded selects every SKU with a suggested quantity, or clears the
+// selection when all of them are selected already.
+func (v *restockView) selectNeeded() {
+	var needed []string
+	all := true
+	for _, group := range v.plan.Groups {
+		for _, s := range group.Suggestions {
+			if s.Needed() {
+				needed = append(needed, s.SKU)
+				all = all && v.selected[s.SKU]
+			}
+		}
+	}
+	if all {
+		clear(v.selected)
+		return
+	}
+	for _, sku := range needed {
+		v.selected[sku] = true
+	}
+}
+
+// selection returns the selected suggestions in plan order.
+func (v *restockView) selection() []forecast.Suggestion {
+	var chosen []forecast.Suggestion
+	for _, group := range v.plan.Groups {
+		for _, s := range group.Suggestions {
+			if v.selected[s.SKU] {
+				chosen = append(chosen, s)
+			}
+		}
+	}
+	return chosen
+}
+
+// createDraftsCmd writes one draft PO per supplier of the selection.
+func (v *restockView) createDraftsCmd() (tea.Cmd, error) {
+	chosen := v.selection()
+	if len(chosen) == 0 {
+		return nil, fmt.Errorf("no SKU selected; press space on the SKUs to order, or a to select every SKU with a suggested quantity")
+	}
+	var zero []string
+	ordered := chosen[:0:0]
+	for _, s := range chosen {
+		if s.Needed() {
+			ordered = append(ordered, s)
+		} else {
+			zero = append(zero, s.SKU)
+		}
+	}
+	if len(ordered) == 0 {
+		return nil, fmt.Errorf("the selected SKUs (%s) have no suggested quantity, so there is nothing to order", strings.Join(zero, ", "))
+	}
+
+	c := v.c
+	v.creating = true
+	return func() tea.Msg {
+		drafts, err := c.store.CreateDraftsFromSuggestions(c.actor, ordered)
+		if err != nil {
+			c.logger.Warn("creating drafts from suggestions failed", "created", len(drafts), "err", err)
+		}
+		return draftsMsg{drafts: drafts, err: err}
+	}, nil
+}
+
+// update handles a key in the restock view and returns what the Model
+// must do next. Writes and the import start from the Model, which owns
+// them and shows their results.
+func (v *restockView) update(msg tea.KeyMsg) (cmd tea.Cmd, action restockAction) {
+	k := v.c.keys
+	if v.prompt != nil {
+		switch msg.Type {
+		case tea.KeyEsc:
+			v.prompt = nil
+		case tea.KeyEnter:
+			return nil, restockStartImport
+		default:
+			*v.prompt, cmd = v.prompt.Update(msg)
+		}
+		return cmd, restockNone
+	}
+
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Restock):
+		return nil, restockClose
+	case key.Matches(msg, k.Up):
+		v.move(-1)
+	case key.Matches(msg, k.Down):
+		v.move(1)
+	case key.Matches(msg, k.Top):
+		v.move(-len(v.rows))
+	case key.Matches(msg, k.Bottom):
+		v.move(len(v.rows))
+	case key.Matches(msg, k.PageUp):
+		v.move(-v.tableHeight())
+	case key.Matches(msg, k.PageDown):
+		v.move(v.tableHeight())
+	case key.Matches(msg, k.Select):
+		v.toggle()
+		v.move(1)
+	case key.Matches(msg, k.SelectAll):
+		v.selectNeeded()
+	case key.Matches(msg, k.CreateDrafts):
+		return nil, restockCreateDrafts
+	case key.Matches(msg, k.Settings):
+		return nil, restockOpenSettings
+	case key.Matches(msg, k.ImportOrders):
+		return nil, restockOpenImport
+	}
+	return nil, restockNone
+}
+
+// restockAction is the step a key in the restock view requests of the Model.
+type restockAction int
+
+const (
+	restockNone restockAction = iota
+	restockClose
+	restockCreateDrafts
+	restockOpenSettings
+	restockOpenImport
+	restockStartImport
+)
+
+// keys returns the bindings the restock view shows in its footer.
+func (v *restockView) keys() []key.Binding {
+	k := v.c.keys
+	if v.prompt != nil {
+		return []key.Binding{withHelp(k.Open, "enter", "import"), withHelp(k.Back, "esc", "cancel")}
+	}
+	if v.c.readOnly() {
+		return []key.Binding{k.Up, k.Down, withHelp(k.Back, "esc", "back")}
+	}
+	return []key.Binding{k.Select, withHelp(k.SelectAll, "a", "all"), withHelp(k.CreateDrafts, "enter", "drafts"),
+		k.Settings, withHelp(k.ImportOrders, "i", "import"), withHelp(k.Back, "esc", "back")}
+}
+
+// openPrompt shows the file path prompt.
+func (v *restockView) openPrompt() tea.Cmd {
+	input := v.c.newInput("path of a Shopify \"Export orders\" CSV", "", 4096)
+	input.Prompt = "Orders file: "
+	v.prompt = &input
+	return v.prompt.Focus()
+}
+
+// draftsNotice describes the drafts created, for the status pane.
+func draftsNotice(drafts []store.PO) string {
+	parts := make([]string, 0, len(drafts))
+	for _, po := range drafts {
+		parts = append(parts, fmt.Sprintf("%s for %s (%d %s)", po.Number, supplierName(po.Supplier), len(po.Lines), plural(len(po.Lines), "line", "lines")))
+	}
+	sort.Strings(parts)
+	return "created draft " + strings.Join(parts, ", ") + "; review them, then press s to approve"
+}
+
+func supplierName(name string) string {
+	if name == "" {
+		return "(no supplier)"
+	}
+	return name
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

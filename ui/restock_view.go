@@ -1,0 +1,364 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"poboard/forecast"
+	"poboard/store"
+)
+
+// Restock table widths: the marks (cursor, selected, warning), SKU, demand
+// per day, on hand, in transit, suggested quantity, order-by date, method,
+// MASE. A "Why" column takes the rest from 100 columns on.
+const (
+	colRestockMarks = 3
+	colRestockSKU   = 13
+	colDemand       = 6
+	colUnits        = 7
+	colOrderBy      = 10
+	colMethod       = 11
+	colMASE         = 5
+	// colChartLabel is the width of the labels left of the charts.
+	colChartLabel = 12
+)
+
+// restockDetailLines is the height of the part below the table: the
+// selected SKU, its why, the two charts, warnings and the import line.
+const restockDetailLines = 12
+
+// Marks of the restock table's first columns.
+const (
+	selectedMark = "✓"
+	warningMark  = "!"
+)
+
+// methodNames are the short names of forecasting methods on screen.
+var methodNames = map[forecast.Method]string{
+	forecast.MethodMovingAverage: "moving avg",
+	forecast.MethodSES:           "SES",
+	forecast.MethodHolt:          "Holt damped",
+	forecast.MethodSBA:           "SBA",
+	forecast.MethodTSB:           "TSB",
+	forecast.MethodSeasonal:      "seasonal",
+	forecast.MethodNone:          "none",
+}
+
+func (v *restockView) detailHeight() int { return restockDetailLines }
+
+// title returns the view's title with its counts.
+func (v *restockView) title() string {
+	title := "Restock suggestions"
+	if !v.loaded {
+		return title
+	}
+	all, needed := v.skuCount()
+	title += fmt.Sprintf(" · %d SKUs, %d to order", all, needed)
+	if len(v.selected) > 0 {
+		title += fmt.Sprintf(" · %d selected", len(v.selected))
+	}
+	return title + " · as of " + v.plan.Today.Format(time.DateOnly)
+}
+
+// view renders the restock view in width×height cells; job is the import
+// running in this session, nil when none.
+func (v *restockView) view(width, height int, job *ordersImport, spin string) string {
+	v.SetSize(width, height)
+	s := v.c.styles
+	inner := width - 2
+
+	var body []string
+	switch {
+	case v.err != nil && !v.loaded:
+		body = append(body, s.Error.Render("building restock suggestions failed: "+v.err.Error()+"; check the log file"))
+	case !v.loaded:
+		body = append(body, s.Muted.Render(spin+" building restock suggestions…"))
+	case len(v.rows) == 0:
+		body = append(body, v.emptyText()...)
+	default:
+		body = append(body, v.table(inner)...)
+	}
+	for len(body) < height-2-restockDetailLines {
+		body = append(body, "")
+	}
+	body = append(body[:height-2-restockDetailLines], v.detail(inner, job, spin)...)
+	return s.box(v.title(), body, width, height, true)
+}
+
+func (v *restockView) emptyText() []string {
+	s := v.c.styles
+	lines := []string{
+		s.Bold.Render("No demand history yet."),
+		"Restock suggestions come from your Shopify orders. Run",
+		"  " + s.Help.ShortKey.Render("poboard import orders FILE"),
+		"or press " + s.Help.ShortKey.Render("i") + " to import a Shopify \"Export orders\" CSV here.",
+	}
+	return append(lines, v.unmappedText()...)
+}
+
+func (v *restockView) unmappedText() []string {
+	if len(v.unmapped) == 0 {
+		return nil
+	}
+	return []string{v.c.styles.Muted.Render(fmt.Sprintf("%d product names on order lines match no SKU, so their demand is left out; map each with `poboard import map NAME SKU`.", len(v.unmapped)))}
+}
+
+// table renders the header and the rows that fit, from the scroll offset.
+func (v *restockView) table(inner int) []string {
+	s := v.c.styles
+	why := v.whyWidth(inner)
+	header := padRight("", colRestockMarks) + " " + padRight("SKU", colRestockSKU) + " " + fitLeft("/day", colDemand) + " " +
+		fitLeft("On hand", colUnits) + " " + fitLeft("Transit", colUnits) + " " + fitLeft("Order", colUnits) + " " +
+		padRight("Order by", colOrderBy) + " " + padRight("Method", colMethod) + " " + fitLeft("MASE", colMASE)
+	if why > 0 {
+		header += " " + padRight("Why", why)
+	}
+	lines := []string{s.Header.Render(fit(header, inner))}
+
+	end := min(len(v.rows), v.offset+v.tableHeight())
+	for i := v.offset; i < end; i++ {
+		row := v.rows[i]
+		if row.suggestion < 0 {
+			lines = append(lines, v.groupLine(v.plan.Groups[row.group], inner))
+			continue
+		}
+		suggestion := v.suggestionAt(i)
+		if i == v.cursor {
+			lines = append(lines, s.Selected.Render(fit(v.skuLine(suggestion, why, false), inner)))
+			continue
+		}
+		lines = append(lines, v.skuLine(suggestion, why, true))
+	}
+	return lines
+}
+
+// whyWidth returns the width of the "Why" column, 0 when it does not fit.
+func (v *restockView) whyWidth(inner int) int {
+	fixed := colRestockMarks + colRestockSKU + colDemand + 3*colUnits + colOrderBy + colMethod + colMASE + 8
+	if room := inner - fixed - 1; room >= 20 {
+		return room
+	}
+	return 0
+}
+
+// groupLine is a supplier's header: currency, the value to order and the
+// minimum order value warning.
+func (v *restockView) groupLine(group forecast.Group, inner int) string {
+	s := v.c.styles
+	currency := group.Currency
+	if currency == "" {
+		currency = store.DefaultCurrency
+	}
+	needed := 0
+	for _, suggestion := range group.Suggestions {
+		if suggestion.Needed() {
+			needed++
+		}
+	}
+	line := s.Bold.Render(supplierName(group.Supplier)) + s.Muted.Render(fmt.Sprintf(" · %d to order · %s %s", needed, store.FormatMoney(group.Total, currency), currency))
+	if group.BelowMinimum {
+		line += " " + s.Flag.Render(fmt.Sprintf("%s below the minimum order value of %s %s", warningMark, store.FormatMoney(group.MinOrderValue, currency), currency))
+	}
+	if group.Supplier == "" {
+		line += s.Muted.Render(" · press e to set one")
+	}
+	return fit(line, inner)
+}
+
+// skuLine renders one SKU's row, with colours unless it is highlighted.
+func (v *restockView) skuLine(suggestion forecast.Suggestion, why int, colour bool) string {
+	s := v.c.styles
+	cursor, selected, warned := " ", " ", " "
+	if !colour {
+		cursor = selectionMark
+	}
+	if v.selected[suggestion.SKU] {
+		selected = selectedMark
+	}
+	if len(suggestion.Warnings) > 0 {
+		warned = warningMark
+	}
+	orderBy := "—"
+	if !suggestion.OrderBy.IsZero() {
+		orderBy = suggestion.OrderBy.Format(time.DateOnly)
+	}
+
+	cells := []string{
+		padRight(suggestion.SKU, colRestockSKU),
+		fitLeft(perDay(suggestion.DailyDemand), colDemand),
+		fitLeft(itoa(suggestion.OnHand), colUnits),
+		fitLeft(itoa(suggestion.InTransit), colUnits),
+		fitLeft(itoa(suggestion.SuggestedQty), colUnits),
+		padRight(orderBy, colOrderBy),
+		padRight(methodName(suggestion.Method), colMethod),
+		fitLeft(maseText(suggestion.MASE), colMASE),
+	}
+	if why > 0 {
+		cells = append(cells, padRight(suggestion.Reason, why))
+	}
+	if !colour {
+		return cursor + selected + warned + " " + strings.Join(cells, " ")
+	}
+
+	marks := cursor + s.Success.Render(selected) + s.Flag.Render(warned)
+	if !suggestion.OrderBy.IsZero() && !suggestion.OrderBy.After(v.plan.Today) {
+		cells[5] = s.Overdue.Render(cells[5])
+	}
+	line := marks + " " + strings.Join(cells, " ")
+	if !suggestion.Needed() {
+		return s.Muted.Render(marks + " " + ansi.Strip(strings.Join(cells, " ")))
+	}
+	return line
+}
+
+// detail renders the lines below the table: the selected SKU, its why,
+// recent demand, projected stock with the next PO's arrival, warnings,
+// and the import's prompt, progress or result.
+func (v *restockView) detail(inner int, job *ordersImport, spin string) []string {
+	s := v.c.styles
+	lines := []string{s.Muted.Render(strings.Repeat("─", inner))}
+
+	if suggestion, ok := v.current(); ok {
+		lines = append(lines, v.skuDetail(suggestion, inner)...)
+	}
+	foot := v.footLines(inner, job, spin)
+	for len(lines) < restockDetailLines-len(foot) {
+		lines = append(lines, "")
+	}
+	return append(lines[:restockDetailLines-len(foot)], foot...)
+}
+
+// skuDetail is the selected SKU's part of the detail: 9 lines at most.
+func (v *restockView) skuDetail(suggestion forecast.Suggestion, inner int) []string {
+	s := v.c.styles
+	head := s.Bold.Render(suggestion.SKU)
+	if suggestion.Description != "" {
+		head += " " + suggestion.Description
+	}
+	head += s.Muted.Render(fmt.Sprintf(" · %s · lead %dd, cover %dd, safety %dd", supplierName(suggestion.Supplier),
+		suggestion.LeadTimeDays, suggestion.CoverDays, suggestion.SafetyDays))
+	lines := []string{fit(head, inner)}
+
+	why := strings.Split(ansi.Wordwrap("Why: "+suggestion.Reason, inner, ""), "\n")
+	if len(why) > 2 {
+		why[1] = ansi.Truncate(why[1]+" "+strings.Join(why[2:], " "), inner, "…")
+		why = why[:2]
+	}
+	lines = append(lines, why...)
+
+	room := inner - colChartLabel - 14
+	demand := sparkline(suggestion.Recent, room)
+	peak := 0.0
+	for _, units := range suggestion.Recent {
+		peak = max(peak, units)
+	}
+	lines = append(lines, s.Label.Render(padRight("Demand 90d", colChartLabel))+s.Info.Render(demand)+s.Muted.Render(" peak "+trimFloat(peak)+"/day"))
+
+	horizon := len(suggestion.Projected) - 1
+	chart, cells := stockChart(suggestion.Projected, room, 2)
+	top, low := 0.0, math.Inf(1)
+	for _, units := range suggestion.Projected {
+		top, low = max(top, units), min(low, units)
+	}
+	label := fmt.Sprintf("Stock %dd", horizon)
+	lines = append(lines,
+		s.Label.Render(padRight(label, colChartLabel))+s.BarFull.Render(chart[0])+s.Muted.Render(" max "+trimFloat(top)),
+		padRight("", colChartLabel)+s.BarFull.Render(chart[1])+s.Muted.Render(" min "+trimFloat(low)),
+	)
+	lines = append(lines, padRight("", colChartLabel)+v.arrivalMarker(suggestion, horizon, cells, inner-colChartLabel))
+
+	for i, warning := range suggestion.Warnings {
+		if i == 2 {
+			break
+		}
+		lines = append(lines, s.Flag.Render(fit(warningMark+" "+warning, inner)))
+	}
+	return lines
+}
+
+// arrivalMarker marks the day the next open PO of the SKU arrives under
+// the stock chart, or writes its date when that is after the chart's last day.
+func (v *restockView) arrivalMarker(suggestion forecast.Suggestion, horizon, cells, room int) string {
+	s := v.c.styles
+	next, ok := v.arrivals[suggestion.SKU]
+	if !ok {
+		return s.Muted.Render("no open PO brings this SKU")
+	}
+	text := fmt.Sprintf("%s +%d on %s", next.po, next.units, next.date.Format(time.DateOnly))
+	// The plan counts an overdue PO as arriving tomorrow.
+	day := max(1, forecast.DaysBetween(v.plan.Today, next.date))
+	if day > horizon {
+		return s.Muted.Render("next PO " + text + ", after the chart's last day")
+	}
+	return s.Lock.Render(markerLine(day, horizon+1, cells, room, text))
+}
+
+// footLines are the last lines of the view: the path prompt, an import in
+// progress, the last result, or the unmapped names hint.
+func (v *restockView) footLines(inner int, job *ordersImport, spin string) []string {
+	s := v.c.styles
+	switch {
+	case v.prompt != nil:
+		v.prompt.Width = max(1, inner-len(v.prompt.Prompt)-1)
+		return []string{v.prompt.View(), s.Muted.Render("Orders are filed under the store name \"" + importStoreName + "\"; the path is on the machine running poboard.")}
+	case job.running():
+		progress := job.snapshot()
+		return []string{
+			s.Spinner.Render(spin) + " " + s.progressBar(progress, min(40, inner-8)),
+			fit(progressText(progress), inner),
+		}
+	case v.note.text != "":
+		style := s.Success
+		if v.note.kind == noticeError {
+			style = s.Error
+		}
+		wrapped := strings.Split(ansi.Wordwrap(v.note.text, inner, ""), "\n")
+		if len(wrapped) > 2 {
+			wrapped[1] = ansi.Truncate(strings.Join(wrapped[1:], " "), inner, "…")
+			wrapped = wrapped[:2]
+		}
+		for i := range wrapped {
+			wrapped[i] = style.Render(wrapped[i])
+		}
+		return wrapped
+	}
+	return v.unmappedText()
+}
+
+// perDay formats units per day with two significant decimals below 10.
+func perDay(units float64) string {
+	switch {
+	case units < 10:
+		return fmt.Sprintf("%.2f", units)
+	case units < 100:
+		return fmt.Sprintf("%.1f", units)
+	}
+	return fmt.Sprintf("%.0f", units)
+}
+
+// trimFloat formats units without a decimal when whole.
+func trimFloat(units float64) string {
+	if units == math.Trunc(units) {
+		return fmt.Sprintf("%.0f", units)
+	}
+	return fmt.Sprintf("%.1f", units)
+}
+
+func methodName(method forecast.Method) string {
+	if name, ok := methodNames[method]; ok {
+		return name
+	}
+	return string(method)
+}
+
+// maseText formats a backtest error, "—" when the method was not backtested.
+func maseText(mase float64) string {
+	if math.IsNaN(mase) || math.IsInf(mase, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", mase)
+}
