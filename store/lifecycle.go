@@ -18,17 +18,20 @@ var buyerTransitions = map[Status][]Status{
 }
 
 // AllowedTransitions returns the statuses a buyer may move po to now. A PO
-// locked by a WMS allows none, except an imported PO, which moves between
-// Approved and Ordered to count its units as in transit.
+// locked by a WMS allows two moves only. An imported PO moves between
+// Approved and Ordered to count its units as in transit. A pushed PO that
+// is Partially received or Received may be closed: closing is poboard's
+// own bookkeeping, not a change the WMS has to make, and without it a PO
+// that arrived short would count its missing units as in transit forever.
 func AllowedTransitions(po PO) []Status {
 	if po.Locked() {
-		if po.WMS.State == PushImported {
-			switch po.Status {
-			case StatusApproved:
-				return []Status{StatusOrdered}
-			case StatusOrdered:
-				return []Status{StatusApproved}
-			}
+		switch {
+		case po.WMS.State == PushImported && po.Status == StatusApproved:
+			return []Status{StatusOrdered}
+		case po.WMS.State == PushImported && po.Status == StatusOrdered:
+			return []Status{StatusApproved}
+		case po.WMS.State != PushRequested && (po.Status == StatusPartiallyReceived || po.Status == StatusReceived):
+			return []Status{StatusClosed}
 		}
 		return nil
 	}

@@ -284,3 +284,36 @@ func TestImportedPOMovesToOrdered(t *testing.T) {
 	_, err = st.SetStatus(buyer, po.Number, 0, StatusCancelled)
 	requireErrorAs[*LockedError](t, err)
 }
+
+func TestPushedShortPOCanClose(t *testing.T) {
+	st := openTest(t)
+	po := pushedPO(t, st)
+	_, _, err := st.ApplyRemote(RemoteUpdate{Connector: "simulator", RemoteID: "SIM-1", AsOf: time.Now(),
+		Lines: []RemoteLine{{SKU: "TEE-BLK-M", Ordered: -1, Received: 90}, {SKU: "TEE-WHT-L", Ordered: -1, Received: 50}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	transit, _ := st.InTransit()
+	if transit["TEE-BLK-M"] != 10 {
+		t.Fatalf("in transit before closing = %d, want 10", transit["TEE-BLK-M"])
+	}
+
+	po, err = st.SetStatus(buyer, po.Number, 0, StatusClosed)
+	if err != nil {
+		t.Fatalf("closing a short pushed PO: %v", err)
+	}
+	if po.Status != StatusClosed || !po.Locked() {
+		t.Fatalf("status = %s locked = %v", po.Status, po.Locked())
+	}
+	transit, _ = st.InTransit()
+	if transit["TEE-BLK-M"] != 0 {
+		t.Fatalf("in transit after closing = %d, want 0", transit["TEE-BLK-M"])
+	}
+}
+
+func TestPushedOrderedPOCannotClose(t *testing.T) {
+	st := openTest(t)
+	po := pushedPO(t, st)
+	_, err := st.SetStatus(buyer, po.Number, 0, StatusClosed)
+	requireErrorAs[*LockedError](t, err)
+}
