@@ -109,7 +109,7 @@ func firstFrame(st *store.Store, width, height int) (*Model, string) {
 // its background read has finished.
 func loadedBoard(st *store.Store, width, height int) *Model {
 	m, _ := firstFrame(st, width, height)
-	_, cmd := m.Update(loadSummariesCmd(m.c)())
+	_, cmd := m.Update(loadSummariesCmd(m.c, m.list.receiving)())
 	for _, msg := range run(cmd) {
 		m.Update(msg)
 	}

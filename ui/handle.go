@@ -119,6 +119,8 @@ func (m *Model) handleBoardKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeIntegrations
 	case key.Matches(msg, k.Demo):
 		return m.loadDemo()
+	case key.Matches(msg, k.ListView):
+		return m.switchListView()
 	default:
 		return m.handlePaneKey(msg)
 	}
@@ -308,4 +310,18 @@ func (m *Model) handleDialog(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// switchListView swaps the list between the POs awaiting goods and every
+// PO, for any role. A warehouse lead's full list stays read-only: the
+// store rejects their writes.
+func (m *Model) switchListView() tea.Cmd {
+	m.list.switchView()
+	m.focus = focusList
+	view := "every PO, newest first"
+	if m.list.receiving {
+		view = "POs awaiting goods, by expected date"
+	}
+	m.status.setNotice("the list shows "+view+"; press v to switch back", noticeInfo)
+	return loadSummariesCmd(m.c, m.list.receiving)
 }

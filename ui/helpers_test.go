@@ -109,7 +109,7 @@ func newTestModel(t *testing.T, st *store.Store, engine *wms.Engine, actor store
 	})
 	m.Close()
 	send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	send(m, loadSummariesCmd(m.c)())
+	send(m, loadSummariesCmd(m.c, m.list.receiving)())
 	return m
 }
 

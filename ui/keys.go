@@ -30,6 +30,7 @@ type KeyMap struct {
 	Sync         key.Binding
 	Integrations key.Binding
 	Demo         key.Binding
+	ListView     key.Binding
 	Help         key.Binding
 	Quit         key.Binding
 
@@ -80,6 +81,7 @@ func DefaultKeyMap() KeyMap {
 		Sync:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "sync now")),
 		Integrations: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "integrations")),
 		Demo:         key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "load demo data")),
+		ListView:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "receiving / all POs")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 

@@ -78,7 +78,11 @@ func (l listPane) ShortHelp() []key.Binding {
 		return []key.Binding{k.Open, k.Back}
 	}
 	if l.c.readOnly() {
-		return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sync, k.Help, k.Quit}
+		view := withHelp(k.ListView, "v", "all POs")
+		if !l.receiving {
+			view = withHelp(k.ListView, "v", "receiving")
+		}
+		return []key.Binding{k.Up, k.Down, k.Open, k.Filter, view, k.Sync, k.Help, k.Quit}
 	}
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.New, k.Edit, k.Status, k.Push, k.Help, k.Quit}
 }
@@ -86,7 +90,7 @@ func (l listPane) ShortHelp() []key.Binding {
 // FullHelp returns every key that works while the list has focus.
 func (l listPane) FullHelp() [][]key.Binding {
 	k := l.c.keys
-	return [][]key.Binding{k.moveKeys(), append(k.poKeys(), k.Filter), k.paneKeys(), k.globalKeys()}
+	return [][]key.Binding{k.moveKeys(), append(k.poKeys(), k.Filter, k.ListView), k.paneKeys(), k.globalKeys()}
 }
 
 // listRow is one PO's row: its summary without the SKU list, and the
@@ -429,4 +433,14 @@ func (l *listPane) emptyText() []string {
 		"Press " + s.Help.ShortKey.Render("n") + " to create a PO,",
 		"or " + s.Help.ShortKey.Render("D") + " to load demo data: suppliers and POs in every status.",
 	}
+}
+
+// switchView swaps between the receiving view and the full list. The rows
+// are cleared until the caller's reload arrives, so the title never shows
+// the other view's count. The selection stays when the PO is in both.
+func (l *listPane) switchView() {
+	l.receiving = !l.receiving
+	l.rows, l.visible, l.loaded, l.partial = nil, l.visible[:0], false, false
+	l.index = map[string]int{}
+	l.scroll()
 }

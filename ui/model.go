@@ -99,7 +99,7 @@ func New(deps Deps) *Model {
 
 // Init loads the PO list and starts listening for changes.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadSummariesCmd(m.c), waitChangesCmd(m.c.ctx, m.sub), statusTickCmd(), m.spinIfNeeded()}
+	cmds := []tea.Cmd{loadSummariesCmd(m.c, m.list.receiving), waitChangesCmd(m.c.ctx, m.sub), statusTickCmd(), m.spinIfNeeded()}
 	// Reading every summary of a large database takes a while, so the
 	// buyer's list starts with the newest POs. The receiving view reads
 	// only the POs awaiting goods and needs all of them to sort by date.

@@ -11,9 +11,11 @@ import (
 	"poboard/store"
 )
 
-// summariesMsg carries the list rows of every PO, read at start and on resync.
+// summariesMsg carries the list rows of every PO, read at start and on
+// resync, or of the POs awaiting goods when receiving is set.
 type summariesMsg struct {
 	summaries []store.Summary
+	receiving bool
 	err       error
 }
 
@@ -86,16 +88,16 @@ func statusTickCmd() tea.Cmd {
 	return tea.Tick(statusTickEvery, func(time.Time) tea.Msg { return statusTickMsg{} })
 }
 
-// loadSummariesCmd reads the list rows of every PO, or in the receiving
-// view of the POs awaiting goods only.
-func loadSummariesCmd(c *common) tea.Cmd {
+// loadSummariesCmd reads the list rows of every PO, or with receiving of
+// the POs awaiting goods only.
+func loadSummariesCmd(c *common, receiving bool) tea.Cmd {
 	var statuses []store.Status
-	if c.readOnly() {
+	if receiving {
 		statuses = receivingStatuses
 	}
 	return func() tea.Msg {
 		summaries, err := c.store.ListSummaries(statuses...)
-		return summariesMsg{summaries: summaries, err: err}
+		return summariesMsg{summaries: summaries, receiving: receiving, err: err}
 	}
 }
 

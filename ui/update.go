@@ -58,7 +58,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.integrations.finishImport(msg)
 		}
 		m.status.refresh()
-		return m, loadSummariesCmd(m.c)
+		return m, loadSummariesCmd(m.c, m.list.receiving)
 
 	case planMsg:
 		if m.restock == nil {
@@ -88,7 +88,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.status.refresh()
 		m.selectNewest = true
-		return m, tea.Batch(loadSummariesCmd(m.c), m.spinIfNeeded())
+		return m, tea.Batch(loadSummariesCmd(m.c, m.list.receiving), m.spinIfNeeded())
 
 	case statusTickMsg:
 		if m.c.ctx.Err() != nil {
@@ -112,6 +112,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // onSummaries puts the first load, or a resync, into the list and loads the
 // selected PO.
 func (m *Model) onSummaries(msg summariesMsg) tea.Cmd {
+	if msg.receiving != m.list.receiving {
+		// Read for the view the user has since switched away from.
+		return nil
+	}
 	if msg.err != nil {
 		m.status.setNotice("reading the PO list failed: "+msg.err.Error()+"; check the log file, then restart poboard", noticeError)
 		return nil
@@ -177,7 +181,7 @@ func (m *Model) onChanges(changes changesMsg) tea.Cmd {
 		switch {
 		case change.Resync || numbers > reloadAllAbove:
 			m.c.logger.Debug("reloading every PO", "changes", len(changes))
-			return tea.Batch(append(cmds, loadSummariesCmd(m.c), m.spinIfNeeded())...)
+			return tea.Batch(append(cmds, loadSummariesCmd(m.c, m.list.receiving), m.spinIfNeeded())...)
 		case change.Number != "":
 			cmds = append(cmds, loadPOCmd(m.c, change.Number))
 		}

@@ -207,6 +207,56 @@ func TestWarehouseSeesReceivingView(t *testing.T) {
 	}
 }
 
+func TestWarehouseSwitchesToFullList(t *testing.T) {
+	st := openTestStore(t)
+	draft := createPO(t, st, "Draft Co", store.StatusDraft)
+	ordered := createPO(t, st, "Late Co", store.StatusOrdered)
+	m := newTestModel(t, st, nil, warehouse)
+	press(m, "j")
+	if m.list.selected != ordered.Number {
+		t.Fatalf("selected %q in the receiving view, want %s", m.list.selected, ordered.Number)
+	}
+
+	press(m, "v")
+	if m.list.receiving {
+		t.Fatal("v kept the receiving view")
+	}
+	if got := len(m.list.rows); got != 2 {
+		t.Fatalf("full list has %d rows, want both POs", got)
+	}
+	if m.list.selected != ordered.Number {
+		t.Errorf("selection moved to %q on switching, want %s", m.list.selected, ordered.Number)
+	}
+	view := plainView(m)
+	for _, want := range []string{"1 PO list · 2 POs", "Draft Co", "v receiving"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("full list lacks %q:\n%s", want, view)
+		}
+	}
+
+	// The full list stays read-only.
+	press(m, "j")
+	if m.list.selected != draft.Number {
+		t.Fatalf("selected %q, want the draft %s", m.list.selected, draft.Number)
+	}
+	press(m, "s")
+	want := (&store.ForbiddenError{Actor: warehouse.Name, Role: warehouse.Role}).Error()
+	if m.status.notice.text != want || m.detail.dialog != nil {
+		t.Errorf("s on the full list: notice %q, dialog %v; want %q", m.status.notice.text, m.detail.dialog, want)
+	}
+
+	// A receiving read that finishes after the switch is dropped.
+	send(m, summariesMsg{receiving: true})
+	if got := len(m.list.rows); got != 2 {
+		t.Errorf("a stale receiving read replaced the full list: %d rows", got)
+	}
+
+	press(m, "v")
+	if !m.list.receiving || len(m.list.rows) != 1 || !strings.Contains(plainView(m), "1 Receiving · 1 PO") {
+		t.Errorf("second v: receiving %v, %d rows; want the receiving view with 1 PO:\n%s", m.list.receiving, len(m.list.rows), plainView(m))
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func TestStatusMenuOffersAllowedTransitions(t *testing.T) {
@@ -646,7 +696,7 @@ func TestPreviewShowsNewestUntilFullList(t *testing.T) {
 		t.Errorf("preview title lacks the loading note:\n%s", view)
 	}
 
-	send(m, loadSummariesCmd(m.c)())
+	send(m, loadSummariesCmd(m.c, m.list.receiving)())
 	if m.list.partial || len(m.list.rows) != 3 {
 		t.Errorf("full list: partial %v, %d rows", m.list.partial, len(m.list.rows))
 	}
