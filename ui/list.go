@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -104,17 +105,39 @@ type listRow struct {
 
 // newListRow builds a row. The SKUs move into the search text: one string
 // per PO instead of twenty keeps 100,000 rows smaller and faster to search.
+// The text is built in one allocation because the full list builds 100,000
+// of them.
 func newListRow(summary store.Summary) listRow {
+	size := len(summary.Number) + 1 + len(summary.Supplier)
+	for _, sku := range summary.SKUs {
+		size += 1 + len(sku)
+	}
 	var b strings.Builder
-	b.WriteString(summary.Number)
+	b.Grow(size)
+	writeLower(&b, summary.Number)
 	b.WriteByte('\n')
-	b.WriteString(summary.Supplier)
+	writeLower(&b, summary.Supplier)
 	for _, sku := range summary.SKUs {
 		b.WriteByte('\n')
-		b.WriteString(sku)
+		writeLower(&b, sku)
 	}
 	summary.SKUs = nil
-	return listRow{Summary: summary, search: strings.ToLower(b.String())}
+	return listRow{Summary: summary, search: b.String()}
+}
+
+// writeLower writes text in lower case, byte by byte while it is ASCII.
+func writeLower(b *strings.Builder, text string) {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			b.WriteString(strings.ToLower(text[i:]))
+			return
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
 }
 
 // setRows replaces every row, as after the first load or a resync.
