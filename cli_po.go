@@ -109,8 +109,8 @@ const poUsage = `Usage: poboard po COMMAND
 Commands:
   list [--status S] [--json]                      list POs
   show NUMBER [--json]                            show one PO with lines and history
-  create --supplier NAME --line SKU:QTY[:UNIT_COST] ... [--expected YYYY-MM-DD] [--currency CODE]
-  edit NUMBER [--supplier NAME] [--expected YYYY-MM-DD] [--line SKU:QTY[:UNIT_COST] ...] [--remove-line SKU]
+  create --supplier NAME --line SKU:QTY[:UNIT_COST] ... [--expected YYYY-MM-DD] [--currency CODE] [--notes TEXT]
+  edit NUMBER [--supplier NAME] [--expected YYYY-MM-DD] [--line SKU:QTY[:UNIT_COST] ...] [--remove-line SKU] [--notes TEXT]
   status NUMBER STATUS                            move a PO (draft, approved, ordered, cancelled, closed)
   push NUMBER [--wait]                            push an Ordered PO to the WMS
   receive NUMBER SKU:QTY[:REJECTED] ...           record a manual receipt (POs that are not pushed)
@@ -147,6 +147,10 @@ func poList(app *App, args []string, stdout, stderr io.Writer) error {
 			out[i] = store.ToJSON(po, false)
 		}
 		return writeJSON(stdout, out)
+	}
+	if len(pos) == 0 && len(statuses) > 0 {
+		fmt.Fprintf(stdout, "No POs are %s.\n", statuses[0].Label())
+		return nil
 	}
 	if len(pos) == 0 {
 		fmt.Fprintln(stdout, "No POs. Create one with: poboard po create --supplier NAME --line SKU:QTY")
@@ -278,7 +282,7 @@ func parseLine(text, currency string) (store.LineInput, error) {
 	}
 	qty, err := strconv.Atoi(parts[1])
 	if err != nil || qty < 0 {
-		return store.LineInput{}, usagef("invalid quantity %q in --line %q; write a whole number of units", parts[1], text)
+		return store.LineInput{}, usagef("invalid quantity %q in --line %q; write a whole number of units, 0 or more", parts[1], text)
 	}
 	line := store.LineInput{SKU: parts[0], Ordered: qty, UnitCost: -1}
 	if len(parts) == 3 {
@@ -304,7 +308,7 @@ func poCreate(app *App, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(positional) > 0 {
-		return usagef("po create takes no arguments, got %q; use --line SKU:QTY", positional[0])
+		return usagef("po create takes no arguments, got %q; use --line SKU:QTY, and quote values with spaces (over SSH, quote the whole command: ssh HOST 'po create --supplier \"Acme Textiles\" ...')", positional[0])
 	}
 	if strings.TrimSpace(*supplier) == "" {
 		return usagef("missing --supplier NAME")
@@ -471,11 +475,11 @@ func poReceive(app *App, args []string, stdout, stderr io.Writer) error {
 		}
 		line := store.ReceiptLine{SKU: parts[0]}
 		if line.Qty, err = strconv.Atoi(parts[1]); err != nil || line.Qty < 0 {
-			return usagef("invalid quantity %q in %q; write a whole number of units", parts[1], text)
+			return usagef("invalid quantity %q in %q; write a whole number of units, 0 or more", parts[1], text)
 		}
 		if len(parts) == 3 {
 			if line.Rejected, err = strconv.Atoi(parts[2]); err != nil || line.Rejected < 0 {
-				return usagef("invalid rejected quantity %q in %q; write a whole number of units", parts[2], text)
+				return usagef("invalid rejected quantity %q in %q; write a whole number of units, 0 or more", parts[2], text)
 			}
 		}
 		lines = append(lines, line)
@@ -523,7 +527,7 @@ func runSync(ctx context.Context, app *App, args []string, stdout, stderr io.Wri
 }
 
 func runBackup(app *App, args []string, stdout, stderr io.Writer) error {
-	flags := newFlagSet("backup", "poboard backup FILE", stdout, stderr)
+	flags := newFlagSet("backup", "poboard backup FILE   (FILE - writes the copy to stdout)", stdout, stderr)
 	positional, err := parseFlags(flags, args, stdout)
 	if err != nil {
 		return err
@@ -531,6 +535,12 @@ func runBackup(app *App, args []string, stdout, stderr io.Writer) error {
 	path, err := onePositional(positional, "backup file")
 	if err != nil {
 		return err
+	}
+	if path == "-" {
+		return app.Store.BackupTo(stdout)
+	}
+	if app.Remote {
+		return usagef("over SSH the backup is written on your side: ssh -p PORT HOST backup - > %s", path)
 	}
 	if fileExists(path) {
 		return fmt.Errorf("backup file %s already exists; choose a new name or delete it first", path)

@@ -168,6 +168,7 @@ func sessionCommand(app *App) sshserver.CommandFunc {
 	return func(ctx context.Context, actor store.Actor, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		session := *app
 		session.Actor = actor
+		session.Remote = true
 		return runCommand(ctx, &session, args, stdin, stdout, stderr)
 	}
 }

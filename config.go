@@ -118,6 +118,11 @@ func loadConfig(path string, required bool) (Config, error) {
 	if cfg.WMS.ImportExistingDays < 0 {
 		return cfg, fmt.Errorf("config file %s: [wms] import_existing_days is %d; it must be 0 or more", path, cfg.WMS.ImportExistingDays)
 	}
+	for key, days := range map[string]int{"lead_time_days": cfg.Forecast.LeadTimeDays, "cover_days": cfg.Forecast.CoverDays, "safety_days": cfg.Forecast.SafetyDays} {
+		if days < 0 {
+			return cfg, fmt.Errorf("config file %s: [forecast] %s is %d; it must be 0 or more days", path, key, days)
+		}
+	}
 	return cfg, nil
 }
 

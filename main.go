@@ -37,6 +37,9 @@ type App struct {
 	Actor   store.Actor
 	Logger  *log.Logger
 	logFile io.Closer
+	// Remote is true for commands run over SSH by `poboard serve`: their
+	// files are on the client's side, so they may only stream to stdout.
+	Remote bool
 	// Paths of the files in use, for messages.
 	DBPath     string
 	ConfigPath string
@@ -118,7 +121,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 
-	app, err := openApp(global)
+	app, err := openApp(global, readOnlyCommand(rest))
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -193,9 +196,26 @@ func fail(stderr io.Writer, err error) int {
 // errFlagParse marks a flag error that the flag package already printed.
 var errFlagParse = errors.New("invalid flags")
 
+// readOnlyCommand reports whether args name a command that only reads the
+// database, so a missing database file is a mistake (a wrong --db), not a
+// first start.
+func readOnlyCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "backup":
+		return true
+	case "po":
+		return len(args) > 1 && (args[1] == "list" || args[1] == "show")
+	}
+	return false
+}
+
 // openApp loads the configuration, sets up logging and opens the store and
-// the sync engine.
-func openApp(global globalFlags) (*App, error) {
+// the sync engine. With mustExist, a missing database file is an error
+// instead of a new empty database.
+func openApp(global globalFlags, mustExist bool) (*App, error) {
 	app := &App{Actor: localActor()}
 
 	configPath, configRequired := global.config, global.config != ""
@@ -222,7 +242,7 @@ func openApp(global globalFlags) (*App, error) {
 	}
 	logger, logFile, err := openLogger(logPath, cfg.Log.Level)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("config file %s: %w", configPath, err)
 	}
 	app.Logger, app.logFile, app.LogPath = logger, logFile, logPath
 
@@ -233,6 +253,10 @@ func openApp(global globalFlags) (*App, error) {
 		}
 	} else if dir := filepath.Dir(dbPath); !fileExists(dir) {
 		return nil, fmt.Errorf("folder %s for database %s does not exist; create it first", dir, dbPath)
+	}
+	if mustExist && !fileExists(dbPath) {
+		logFile.Close()
+		return nil, fmt.Errorf("database %s does not exist; check --db, or create a PO first with `poboard po create`", dbPath)
 	}
 	st, err := store.Open(dbPath, store.Options{})
 	if err != nil {

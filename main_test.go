@@ -114,6 +114,7 @@ func TestCLILockedEditNamesWMS(t *testing.T) {
 
 func TestCLIErrorsAndExitCodes(t *testing.T) {
 	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
 	cases := []struct {
 		args []string
 		code int
@@ -206,13 +207,18 @@ func TestCLILockedDatabase(t *testing.T) {
 
 func TestCLIConfigErrors(t *testing.T) {
 	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
 	config := filepath.Join(c.dir, "config.toml")
 	cases := map[string]string{
-		"[wms]\nconector = \"simulator\"\n":   "unknown keys: wms.conector",
-		"[wms]\nconnector = \"acme-wms\"\n":   `unknown connector "acme-wms"`,
-		"[wms]\npoll_interval = \"often\"\n":  `invalid duration "often"`,
-		"[wms\nconnector = \"simulator\"\n":   "config file",
-		"[wms.simulator]\nreceipts = \"x\"\n": "[wms.simulator]",
+		"[wms]\nconector = \"simulator\"\n":     "unknown keys: wms.conector",
+		"[wms]\nconnector = \"acme-wms\"\n":     `unknown connector "acme-wms"`,
+		"[wms]\npoll_interval = \"often\"\n":    `invalid duration "often"`,
+		"[wms\nconnector = \"simulator\"\n":     "config file",
+		"[wms.simulator]\nreceipts = \"x\"\n":   "[wms.simulator]",
+		"[wms.simulator]\nreceipts = -1\n":      "receipts is -1",
+		"[wms.simulator]\nover_percent = 120\n": "over_percent is 120",
+		"[forecast]\nlead_time_days = -3\n":     "lead_time_days is -3",
+		"[log]\nlevel = \"verbose\"\n":          "config file",
 	}
 	for text, want := range cases {
 		os.WriteFile(config, []byte(text), 0o600)
@@ -243,5 +249,46 @@ func TestCLISyncOnceAppliesReceipts(t *testing.T) {
 	json.Unmarshal([]byte(c.ok("--config", config, "po", "show", "1", "--json")), &shown)
 	if shown.Lines[0].Received == 0 || shown.WMS == nil || shown.WMS.LastSyncAt == nil {
 		t.Fatalf("after sync: %+v", shown)
+	}
+}
+
+func TestCLIBackupToStdout(t *testing.T) {
+	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
+	streamed := c.ok("backup", "-")
+	path := filepath.Join(c.dir, "streamed.db")
+	if err := os.WriteFile(path, []byte(streamed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("streamed backup does not open: %v", err)
+	}
+	defer st.Close()
+	if _, err := st.GetPO("1"); err != nil {
+		t.Fatalf("streamed backup lacks PO-000001: %v", err)
+	}
+}
+
+func TestCLIReadOnlyCommandNeedsDatabase(t *testing.T) {
+	c := newCLI(t)
+	code, _, stderr := c.run("po", "show", "1")
+	if code != 1 || !strings.Contains(stderr, "does not exist; check --db") {
+		t.Fatalf("exit %d stderr %q", code, stderr)
+	}
+	if fileExists(c.db) {
+		t.Fatal("a read-only command created the database")
+	}
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
+	if !fileExists(c.db) {
+		t.Fatal("po create did not create the database")
+	}
+}
+
+func TestCLIListEmptyStatus(t *testing.T) {
+	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
+	if out := c.ok("po", "list", "--status", "ordered"); !strings.Contains(out, "No POs are Ordered") {
+		t.Fatalf("list printed %q", out)
 	}
 }

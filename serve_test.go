@@ -18,6 +18,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"poboard/store"
 )
 
 // servedBoard is `poboard serve` running through run() on 127.0.0.1:0.
@@ -402,5 +404,38 @@ func (b *boardTerminal) press(keys string) {
 	b.t.Helper()
 	if _, err := io.WriteString(b.stdin, keys); err != nil {
 		b.t.Fatalf("sending %q: %v", keys, err)
+	}
+}
+
+func TestServeBackupStreamsToClient(t *testing.T) {
+	c := newCLI(t)
+	number := strings.TrimSpace(c.ok("po", "create", "--supplier", "Acme Textiles", "--line", "TEE-BLK-M:100"))
+	buyerKey := addKey(t, "buyers_keys", "ana@buyers")
+	s := startServe(t, c)
+	buyer := s.connect(buyerKey)
+
+	stdout, stderr, code := sshRun(t, buyer, "backup -")
+	if code != 0 {
+		t.Fatalf("backup -: exit %d, stderr %q", code, stderr)
+	}
+	path := filepath.Join(c.dir, "over-ssh.db")
+	if err := os.WriteFile(path, []byte(stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("backup streamed over SSH does not open: %v", err)
+	}
+	defer copied.Close()
+	if _, err := copied.GetPO(number); err != nil {
+		t.Fatalf("backup lacks %s: %v", number, err)
+	}
+
+	_, stderr, code = sshRun(t, buyer, "backup /tmp/copy.db")
+	if code != 2 || !strings.Contains(stderr, "backup - >") {
+		t.Fatalf("backup to a server path: exit %d, stderr %q; want exit 2 with the streaming hint", code, stderr)
+	}
+	if fileExists("/tmp/copy.db") {
+		t.Fatal("backup over SSH wrote a file on the server")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -322,4 +323,13 @@ func NormalizeNumber(text string) string {
 		}
 	}
 	return text
+}
+
+// BackupTo writes a consistent copy of the database to w while the store
+// stays in use, for backups streamed over SSH.
+func (s *Store) BackupTo(w io.Writer) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(w)
+		return err
+	})
 }

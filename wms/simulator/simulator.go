@@ -77,8 +77,29 @@ func init() {
 					return nil, err
 				}
 			}
+			if err := cfg.validate(); err != nil {
+				return nil, err
+			}
 			return New(settings.Store, cfg), nil
 		})
+}
+
+// validate rejects negative counts and durations and chances outside 0–100.
+func (c Config) validate() error {
+	if c.Receipts < 0 {
+		return fmt.Errorf("[wms.simulator] receipts is %d; it must be 1 or more, or left out", c.Receipts)
+	}
+	for key, percent := range map[string]int{"short_percent": c.ShortPercent, "over_percent": c.OverPercent, "reject_percent": c.RejectPercent} {
+		if percent < 0 || percent > 100 {
+			return fmt.Errorf("[wms.simulator] %s is %d; it must be from 0 to 100", key, percent)
+		}
+	}
+	for key, wait := range map[string]Duration{"first_receipt_after": c.FirstReceiptAfter, "receipt_every": c.ReceiptEvery, "poll_interval": c.PollInterval} {
+		if wait.Duration < 0 {
+			return fmt.Errorf("[wms.simulator] %s is %s; it must not be negative", key, wait.Duration)
+		}
+	}
+	return nil
 }
 
 // Simulator is the simulated warehouse connector.
