@@ -122,7 +122,11 @@ func run(srv *extensivtest.Server, args []string) error {
 			return err
 		}
 		if args[0] == "confirm" {
-			return srv.Confirm(id, counts)
+			if err := srv.Confirm(id, counts); err != nil {
+				return err
+			}
+			fmt.Printf("receiver %d confirmed; poboard sees it on its next sync (press r on the board)\n", id)
+			return nil
 		}
 		newID, err := srv.AddArrival(id, counts)
 		if err == nil {
@@ -137,7 +141,11 @@ func run(srv *extensivtest.Server, args []string) error {
 		if err != nil {
 			return fmt.Errorf("receiver id %q is not a number", args[1])
 		}
-		return srv.Cancel(id)
+		if err := srv.Cancel(id); err != nil {
+			return err
+		}
+		fmt.Printf("receiver %d cancelled\n", id)
+		return nil
 	case "expire":
 		srv.ExpireTokens()
 	case "fail":
