@@ -12,7 +12,7 @@ type textInput = textinput.Model
 // newTextInput returns a text field drawn with styles. Its cursor does not
 // blink, so an idle form sends no ticks. ctrl+v is off because it reads
 // the clipboard of the machine running poboard, which over SSH is not the
-// user's; a terminal's own paste still works.
+// user's. A terminal's own paste still works.
 func newTextInput(styles *Styles) textInput {
 	input := textinput.New()
 	input.PromptStyle = styles.InputPrompt
