@@ -261,16 +261,32 @@ func writePO(out io.Writer, po store.PO) {
 	table.Flush()
 
 	fmt.Fprintln(out, "\nHistory:")
+	history := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	for _, event := range po.History {
-		text := event.Event
-		if event.From != "" || event.To != "" {
-			text += " " + strings.TrimSpace(event.From+" → "+event.To)
-		}
-		if event.Detail != "" {
-			text += ": " + event.Detail
-		}
-		fmt.Fprintf(out, "  %s  %-12s %s\n", event.At.Local().Format("2006-01-02 15:04"), event.Actor, text)
+		fmt.Fprintf(history, "  %s\t%s\t%s\n", event.At.Local().Format("2006-01-02 15:04"), event.Actor, eventText(event))
 	}
+	history.Flush()
+}
+
+// eventText describes a history event in words, "status Approved → Ordered".
+func eventText(event store.Event) string {
+	var text string
+	switch event.Event {
+	case store.EventStatus:
+		text = "status " + store.Status(event.From).Label() + " → " + store.Status(event.To).Label()
+	case store.EventPushRequested:
+		text = "push to " + event.To + " requested"
+	case store.EventPushed:
+		text = "pushed to " + event.To
+	case store.EventPushFailed:
+		text = "push to " + event.To + " failed"
+	default:
+		text = strings.ReplaceAll(event.Event, "_", " ")
+	}
+	if event.Detail != "" {
+		text += ": " + event.Detail
+	}
+	return text
 }
 
 // parseLine reads SKU:QTY[:UNIT_COST]. Without a cost, cost is -1 ("keep

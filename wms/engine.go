@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sort"
 	"sync"
 	"time"
 
@@ -56,6 +57,9 @@ type Status struct {
 	InFlight []string
 	// Imported is true once the initial import has run for this connector.
 	Imported bool
+	// Warnings are lasting problems the buyer should see, such as open
+	// POs linked to a connector that is no longer the active one.
+	Warnings []string
 }
 
 // Engine pushes queued POs to the connector and polls it for receipts. One
@@ -111,8 +115,33 @@ func NewEngine(opts EngineOptions) *Engine {
 	}
 	e.status.Configured = len(e.status.Missing) == 0
 	e.status.Imported = e.imported()
+	e.status.Warnings = e.staleLinkWarnings()
 	e.refreshInFlight()
 	return e
+}
+
+// staleLinkWarnings names open POs linked to other connectors: they no
+// longer sync, so their receipts must be recorded where they now live.
+func (e *Engine) staleLinkWarnings() []string {
+	summaries, err := e.st.ListSummaries(store.StatusApproved, store.StatusOrdered, store.StatusPartiallyReceived)
+	if err != nil {
+		e.log.Error("reading POs for the connector check failed", "err", err)
+		return nil
+	}
+	counts := map[string]int{}
+	for _, summary := range summaries {
+		linked := summary.PushState == store.PushDone || summary.PushState == store.PushImported
+		if linked && summary.Connector != e.conn.Name() {
+			counts[summary.Connector]++
+		}
+	}
+	var warnings []string
+	for connector, count := range counts {
+		warnings = append(warnings, fmt.Sprintf("%d open POs are linked to %s, which is not the active connector, so they no longer sync; set [wms] connector = %q to follow them, or close them when received", count, connector, connector))
+		e.log.Warn("open POs linked to an inactive connector", "connector", connector, "pos", count, "active", e.conn.Name())
+	}
+	sort.Strings(warnings)
+	return warnings
 }
 
 // Connector returns the active connector.
@@ -136,6 +165,7 @@ func (e *Engine) Status() Status {
 	status := e.status
 	status.InFlight = append([]string(nil), e.status.InFlight...)
 	status.Missing = append([]string(nil), e.status.Missing...)
+	status.Warnings = append([]string(nil), e.status.Warnings...)
 	return status
 }
 

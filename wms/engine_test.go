@@ -323,3 +323,31 @@ func TestUnconfiguredConnectorRejectsPush(t *testing.T) {
 type unconfigured struct{ *simulator.Simulator }
 
 func (unconfigured) Missing() []string { return []string{"POBOARD_TOKEN"} }
+
+func TestInactiveConnectorLinksWarned(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "poboard.db"))
+	defer st.Close()
+	po := orderedPO(t, st)
+	if _, err := st.RequestPush(buyer, po.Number, 0, "extensiv", "Extensiv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompletePush(po.Number, "1001"); err != nil {
+		t.Fatal(err)
+	}
+
+	warnings := newEngine(st, fastSimulator(st)).Status().Warnings
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "1 open POs are linked to extensiv") {
+		t.Fatalf("warnings = %q", warnings)
+	}
+	if warnings := newEngine(st, &faulty{Connector: renamed{fastSimulator(st), "extensiv"}}).Status().Warnings; len(warnings) != 0 {
+		t.Fatalf("warnings with extensiv active = %q", warnings)
+	}
+}
+
+// renamed presents a connector under another name.
+type renamed struct {
+	*simulator.Simulator
+	name string
+}
+
+func (r renamed) Name() string { return r.name }

@@ -68,8 +68,9 @@ func DefaultConfig() Config {
 }
 
 func init() {
-	wms.Register(wms.Info{Name: Name, Label: "Simulated warehouse", Color: "#7D56F4",
-		Keys: []string{"[wms.simulator] first_receipt_after, receipt_every, receipts, short_percent, over_percent, reject_percent (all optional)"}},
+	// The simulator needs no settings: Keys stays empty. Its optional
+	// pacing keys are listed in the README.
+	wms.Register(wms.Info{Name: Name, Label: "Simulated warehouse", Color: "#7D56F4"},
 		func(settings wms.Settings) (wms.Connector, error) {
 			cfg := DefaultConfig()
 			if settings.Decode != nil {
