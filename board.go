@@ -29,6 +29,7 @@ func runBoard(ctx context.Context, app *App) error {
 	model := ui.New(ui.Deps{
 		Store: app.Store, Engine: app.Engine, Actor: app.Actor,
 		Renderer: lipgloss.DefaultRenderer(), Logger: app.Logger, Context: ctx,
+		Forecast: app.forecastDefaults(),
 	})
 	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err := program.Run()

@@ -158,6 +158,7 @@ func sessionBoard(app *App) sshserver.ModelFunc {
 			Renderer: session.Renderer,
 			Logger:   session.Logger,
 			Context:  session.Context,
+			Forecast: app.forecastDefaults(),
 		}), nil
 	}
 }

@@ -311,6 +311,15 @@ func openLogger(path, level string) (*log.Logger, io.Closer, error) {
 	return logger, file, nil
 }
 
+// forecastDefaults returns the [forecast] table as the store's defaults.
+func (a *App) forecastDefaults() store.ForecastDefaults {
+	return store.ForecastDefaults{
+		LeadTimeDays: a.Config.Forecast.LeadTimeDays,
+		CoverDays:    a.Config.Forecast.CoverDays,
+		SafetyDays:   a.Config.Forecast.SafetyDays,
+	}
+}
+
 // localActor names the person at this terminal from the OS account.
 func localActor() store.Actor {
 	name := os.Getenv("USER")
