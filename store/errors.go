@@ -72,7 +72,7 @@ type ForbiddenError struct {
 }
 
 func (e *ForbiddenError) Error() string {
-	return fmt.Sprintf("%s has the read-only %s role and cannot change POs; ask a buyer to make the change", e.Actor, e.Role)
+	return fmt.Sprintf("%s has the read-only %s role and cannot make changes; ask a buyer to make the change", e.Actor, e.Role)
 }
 
 // ValidationError reports an invalid value with the field it belongs to.
