@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,11 +173,7 @@ func (s *Store) ListPOs(statuses ...Status) ([]PO, error) {
 }
 
 func sortByID(pos []PO) {
-	for i := 1; i < len(pos); i++ {
-		for j := i; j > 0 && pos[j].ID < pos[j-1].ID; j-- {
-			pos[j], pos[j-1] = pos[j-1], pos[j]
-		}
-	}
+	slices.SortFunc(pos, func(a, b PO) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 // forEachWithStatus calls fn with the id of each PO in one of statuses.

@@ -111,11 +111,17 @@ func TestReceiptRejectedOnDraft(t *testing.T) {
 
 func pushedPO(t *testing.T, st *Store) PO {
 	t.Helper()
+	return pushedPOAs(t, st, "SIM-1")
+}
+
+// pushedPOAs stores an Ordered PO accepted by the simulator as remoteID.
+func pushedPOAs(t *testing.T, st *Store, remoteID string) PO {
+	t.Helper()
 	po := orderedPO(t, st)
 	if _, err := st.RequestPush(buyer, po.Number, po.Version, "simulator", "Simulated warehouse"); err != nil {
 		t.Fatal(err)
 	}
-	po, err := st.CompletePush(po.Number, "SIM-1")
+	po, err := st.CompletePush(po.Number, remoteID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,4 +322,33 @@ func TestPushedOrderedPOCannotClose(t *testing.T) {
 	po := pushedPO(t, st)
 	_, err := st.SetStatus(buyer, po.Number, 0, StatusClosed)
 	requireErrorAs[*LockedError](t, err)
+}
+
+func TestLinkedPOsOpenOnly(t *testing.T) {
+	st := openTest(t)
+	open := pushedPOAs(t, st, "SIM-1")
+	closed := pushedPOAs(t, st, "SIM-2")
+	if _, _, err := st.ApplyRemote(RemoteUpdate{Connector: "simulator", Number: closed.Number, Status: StatusCancelled}); err != nil {
+		t.Fatal(err)
+	}
+	other := orderedPO(t, st)
+	if _, err := st.RequestPush(buyer, other.Number, 0, "extensiv", "Extensiv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompletePush(other.Number, "SIM-1"); err != nil {
+		t.Fatal(err)
+	}
+	orderedPO(t, st) // not pushed
+
+	linked, err := st.LinkedPOs("simulator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(linked) != 1 || linked[0].Number != open.Number {
+		numbers := []string{}
+		for _, po := range linked {
+			numbers = append(numbers, po.Number)
+		}
+		t.Fatalf("linked = %v, want only %s", numbers, open.Number)
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -159,18 +160,39 @@ func (s *Store) finishPush(number, outcome string, apply func(po *PO, now time.T
 }
 
 // LinkedPOs returns the POs linked to connector that are still open for
-// receiving or edits in the WMS (not Closed or Cancelled).
+// receiving or edits in the WMS (not Closed or Cancelled). It walks the link
+// index and decodes only open linked POs, because the poller calls it on
+// every round and most POs of a large database are not linked.
 func (s *Store) LinkedPOs(connector string) ([]PO, error) {
-	pos, err := s.ListPOs(StatusApproved, StatusOrdered, StatusPartiallyReceived, StatusReceived)
+	var linked []PO
+	err := s.db.View(func(tx *bolt.Tx) error {
+		index := tx.Bucket(bucketStatus)
+		prefix := []byte(connector + "\x00")
+		cursor := tx.Bucket(bucketLinks).Cursor()
+		for key, raw := cursor.Seek(prefix); key != nil && bytes.HasPrefix(key, prefix); key, raw = cursor.Next() {
+			id := binary.BigEndian.Uint64(raw)
+			open := false
+			for _, status := range []Status{StatusApproved, StatusOrdered, StatusPartiallyReceived, StatusReceived} {
+				if index.Get(statusKey(status, id)) != nil {
+					open = true
+					break
+				}
+			}
+			if !open {
+				continue
+			}
+			po, err := getPOByID(tx, id)
+			if err != nil {
+				return err
+			}
+			linked = append(linked, po)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	linked := pos[:0]
-	for _, po := range pos {
-		if po.WMS != nil && po.WMS.Connector == connector && po.WMS.RemoteID != "" {
-			linked = append(linked, po)
-		}
-	}
+	sortByID(linked)
 	return linked, nil
 }
 
