@@ -61,7 +61,7 @@ func TestForecastJSONFields(t *testing.T) {
 	}
 
 	want := map[string]any{
-		"sku": "TEE", "description": "TEE item", "supplier": "Acme", "method": "moving_average",
+		"sku": "TEE", "description": "TEE item", "supplier": "Acme", "method": "ses",
 		"daily_demand": 2.0, "on_hand": 20.0, "in_transit": 0.0, "lead_time_days": 10.0, "cover_days": 20.0,
 		"safety_stock": 10.0, "reorder_point": 30.0, "suggested_qty": 50.0,
 		// 20 on hand is below the reorder point of 30: order today.

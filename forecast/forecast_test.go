@@ -33,8 +33,8 @@ func TestConstantSeries(t *testing.T) {
 	if !fit.Backtested {
 		t.Fatal("200 days were not backtested")
 	}
-	if fit.Method != MethodMovingAverage {
-		t.Errorf("method = %s, want the moving average baseline on a tie", fit.Method)
+	if fit.Method != MethodSES {
+		t.Errorf("method = %s, want the SES baseline on a tie", fit.Method)
 	}
 	for k, f := range fit.Forecast {
 		if math.Abs(f-5) > 1e-9 {
@@ -149,6 +149,42 @@ func TestSeasonalSeries(t *testing.T) {
 	}
 	if got := sum(fit.Forecast); math.Abs(got-truth)/truth > 0.15 {
 		t.Errorf("28-day forecast = %.1f, want within 15%% of %.1f", got, truth)
+	}
+}
+
+func TestSESFitsItsWeight(t *testing.T) {
+	// A level shift ten days before the end: only a large weight catches up.
+	units := make([]float64, 160)
+	for i := range units {
+		units[i] = 5
+		if i >= 150 {
+			units[i] = 15
+		}
+	}
+	out := make([]float64, 1)
+	runMethod(MethodSES, &Series{Start: day0, Units: units}, out)
+	if out[0] < 14 {
+		t.Errorf("SES after a level shift = %.2f, want above 14 from the largest weight", out[0])
+	}
+
+	// Stationary noise: the smallest weight, close to the mean, wins.
+	rng := rand.New(rand.NewPCG(4, 1))
+	noisy := make([]float64, 400)
+	for i := range noisy {
+		noisy[i] = float64(rng.IntN(7))
+	}
+	model := newModel(MethodSES, &Series{Start: day0, Units: noisy}).(*ses)
+	for i := range noisy {
+		model.observe(i)
+	}
+	best := 0
+	for i := range model.errors {
+		if model.errors[i] < model.errors[best] {
+			best = i
+		}
+	}
+	if sesAlphas[best] > 0.05 {
+		t.Errorf("weight chosen on stationary noise = %v, want 0.05 or less", sesAlphas[best])
 	}
 }
 
