@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
 )
 
 // formRow is one row of a form: a label and one or more inputs. Line rows
@@ -24,9 +27,58 @@ type formGrid struct {
 	c      *common
 	rows   []formRow
 	focus  int
-	err    string
 	saving bool
 	offset int
+
+	// err is the last error, shown below row errRow, or below the Save
+	// button when errRow is -1. Set it with fail.
+	err    string
+	errRow int
+	// stale is set when the save failed because someone else changed the
+	// PO since the form opened; the form then offers to reload the PO.
+	stale bool
+	// note is information shown below the Save button, such as after a
+	// reload; the next key clears it.
+	note string
+	// fieldOf returns the row and cell of the field a store validation
+	// error names, ok false when the error names no field of the form.
+	fieldOf func(*store.ValidationError) (row, cell int, ok bool)
+}
+
+// fieldError is an invalid value in one cell of a form, found before the
+// form reaches the store.
+type fieldError struct {
+	row, cell int
+	err       error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+
+func (e *fieldError) Unwrap() error { return e.err }
+
+// fail shows err in the form and ends saving. An error that names a field
+// shows below that field's row, and the row takes the focus so the user
+// can fix it at once. A stale version makes the form offer to reload the PO.
+func (g *formGrid) fail(err error) tea.Cmd {
+	g.saving, g.stale, g.note = false, false, ""
+	g.err, g.errRow = err.Error(), -1
+
+	var field *fieldError
+	var invalid *store.ValidationError
+	var stale *store.StaleError
+	switch {
+	case errors.As(err, &field):
+		g.errRow = field.row
+		return g.setFocus(g.index(field.row, field.cell))
+	case errors.As(err, &invalid) && g.fieldOf != nil:
+		if row, cell, ok := g.fieldOf(invalid); ok {
+			g.errRow = row
+			return g.setFocus(g.index(row, cell))
+		}
+	case errors.As(err, &stale):
+		g.stale = true
+	}
+	return nil
 }
 
 func (c *common) newInput(placeholder, value string, limit int) textInput {
@@ -119,7 +171,7 @@ func (g *formGrid) hasLines() bool {
 func (g *formGrid) removeFocusedRow() {
 	row, _ := g.position(g.focus)
 	if row < 0 || !g.rows[row].line {
-		g.err = "ctrl+d removes a line: move to the line first"
+		g.err, g.errRow = "ctrl+d removes a line: move to the line first", row
 		return
 	}
 	g.rows = append(g.rows[:row], g.rows[row+1:]...)
@@ -136,7 +188,12 @@ func (g *formGrid) update(msg tea.KeyMsg, canAdd bool, newRow func() formRow) (c
 	if g.saving {
 		return nil, false, false
 	}
-	g.err = ""
+	// A stale version stays on screen until the reload, since saving
+	// again fails the same way.
+	if !g.stale {
+		g.err = ""
+	}
+	g.note = ""
 	row, cell := g.position(g.focus)
 	switch {
 	case msg.Type == tea.KeyEsc:
@@ -179,7 +236,8 @@ func (r formRow) value(cell int) string {
 }
 
 // view renders the rows in a box of width×height: the label column, then
-// the cells, each padded to its width. A mark starts the focused row.
+// the cells, each padded to its width. A mark starts the focused row. An
+// error shows below the row it names, or below the Save button.
 func (g *formGrid) view(title string, intro []string, width, height int) string {
 	s := g.c.styles
 	inner := width - 2
@@ -189,12 +247,14 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 
 	focusRow, _ := g.position(g.focus)
 	var rowLines []string
-	focusLine := 0
+	// focusFirst and focusLast are the lines that must stay visible: the
+	// focused row and the message below it.
+	focusFirst, focusLast := 0, 0
 	for r, row := range g.rows {
 		marker := "  "
 		if r == focusRow {
 			marker = s.InputFocused.Render("▸ ")
-			focusLine = len(rowLines)
+			focusFirst = len(rowLines)
 		}
 		line := marker + s.Label.Render(padRight(row.label, labelWidth))
 		widths := cellWidths(row, inner-labelWidth-2)
@@ -209,6 +269,12 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 			line += open + fit(input.View(), cellWidth-2) + close + " "
 		}
 		rowLines = append(rowLines, line)
+		if g.err != "" && g.errRow == r {
+			rowLines = append(rowLines, wrapIndented(s.Error, g.err, 2+labelWidth, inner)...)
+		}
+		if r == focusRow {
+			focusLast = len(rowLines) - 1
+		}
 	}
 
 	save := "[ Save ]"
@@ -217,31 +283,36 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 	}
 	if g.onSave() {
 		rowLines = append(rowLines, s.InputFocused.Render("▸ "+save))
-		focusLine = len(rowLines) - 1
+		focusFirst = len(rowLines) - 1
 	} else {
 		rowLines = append(rowLines, "  "+s.Muted.Render(save))
 	}
-
-	// Scroll so the focused row stays visible below the intro and above
-	// the error line.
-	room := max(1, height-2-len(intro)-2)
-	if focusLine < g.offset {
-		g.offset = focusLine
+	if g.err != "" && g.errRow < 0 {
+		rowLines = append(rowLines, wrapIndented(s.Error, g.err, 2, inner)...)
 	}
-	if focusLine >= g.offset+room {
-		g.offset = focusLine - room + 1
+	if g.stale {
+		hint := "press " + g.c.keys.Reload.Help().Key + " to load the current PO into this form; it replaces what you typed here"
+		rowLines = append(rowLines, wrapIndented(s.Info, hint, 2, inner)...)
+	}
+	if g.note != "" {
+		rowLines = append(rowLines, wrapIndented(s.Info, g.note, 2, inner)...)
+	}
+	if g.onSave() {
+		focusLast = len(rowLines) - 1
+	}
+
+	// Scroll so the focused row and its message stay visible below the
+	// intro; the row itself wins when both do not fit.
+	room := max(1, height-2-len(intro))
+	if focusLast >= g.offset+room {
+		g.offset = focusLast - room + 1
+	}
+	if focusFirst < g.offset {
+		g.offset = focusFirst
 	}
 	g.offset = clamp(g.offset, 0, max(0, len(rowLines)-room))
 	end := min(len(rowLines), g.offset+room)
 	body = append(body, rowLines[g.offset:end]...)
-
-	for len(body) < height-3 {
-		body = append(body, "")
-	}
-	body = append(body, "")
-	if g.err != "" {
-		body = append(body, s.Error.Render(g.err))
-	}
 	return s.box(title, body, width, height, true)
 }
 
@@ -262,6 +333,16 @@ func cellWidths(row formRow, room int) []int {
 		}
 	}
 	return widths
+}
+
+// keys are the keys the form shows in the footer: the reload key first
+// while the form offers it, so a narrow footer keeps it.
+func (g *formGrid) keys(lines bool) []key.Binding {
+	keys := formKeys(g.c.keys, lines)
+	if g.stale {
+		keys = append([]key.Binding{g.c.keys.Reload}, keys...)
+	}
+	return keys
 }
 
 // formKeys are the keys the forms show in the footer.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -194,12 +196,8 @@ func (m *Model) openEditForm() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	switch {
-	case po.Locked():
-		m.status.setError(lockedError(po))
-		return nil
-	case po.Status != store.StatusDraft && po.Status != store.StatusApproved && po.Status != store.StatusOrdered:
-		m.status.setNotice(po.Number+" is "+po.Status.Label()+"; only Draft, Approved or Ordered POs can be edited", noticeError)
+	if err := editableError(po); err != nil {
+		m.status.setError(err)
 		return nil
 	}
 	m.form = newPOForm(m.c, &po)
@@ -257,15 +255,35 @@ func (m *Model) openReceiptForm() {
 	if !ok {
 		return
 	}
+	if err := receivableError(po); err != nil {
+		m.status.setError(err)
+		return
+	}
+	m.receipt = newReceiptForm(m.c, po)
+	m.mode = modeReceipt
+}
+
+// editableError returns why the PO form cannot edit po, or nil.
+func editableError(po store.PO) error {
 	switch {
 	case po.Locked():
-		m.status.setError(lockedError(po))
-	case po.Status != store.StatusOrdered && po.Status != store.StatusPartiallyReceived && po.Status != store.StatusReceived:
-		m.status.setNotice(po.Number+" is "+po.Status.Label()+"; receipts are recorded on Ordered or Partially received POs", noticeError)
-	default:
-		m.receipt = newReceiptForm(m.c, po)
-		m.mode = modeReceipt
+		return lockedError(po)
+	case po.Status != store.StatusDraft && po.Status != store.StatusApproved && po.Status != store.StatusOrdered:
+		return fmt.Errorf("%s is %s; only Draft, Approved or Ordered POs can be edited", po.Number, po.Status.Label())
 	}
+	return nil
+}
+
+// receivableError returns why a manual receipt cannot be recorded on po,
+// or nil.
+func receivableError(po store.PO) error {
+	switch {
+	case po.Locked():
+		return lockedError(po)
+	case po.Status != store.StatusOrdered && po.Status != store.StatusPartiallyReceived && po.Status != store.StatusReceived:
+		return fmt.Errorf("%s is %s; receipts are recorded on Ordered or Partially received POs", po.Number, po.Status.Label())
+	}
+	return nil
 }
 
 func (m *Model) syncNow() {

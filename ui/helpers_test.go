@@ -160,7 +160,7 @@ func typeText(m *Model, text string) {
 
 var namedKeys = map[string]tea.KeyType{
 	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
-	"up": tea.KeyUp, "down": tea.KeyDown, "ctrl+n": tea.KeyCtrlN, "ctrl+d": tea.KeyCtrlD,
+	"up": tea.KeyUp, "down": tea.KeyDown, "ctrl+n": tea.KeyCtrlN, "ctrl+d": tea.KeyCtrlD, "ctrl+r": tea.KeyCtrlR,
 	"ctrl+c": tea.KeyCtrlC, "backspace": tea.KeyBackspace, "pgdown": tea.KeyPgDown,
 }
 

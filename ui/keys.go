@@ -43,8 +43,11 @@ type KeyMap struct {
 	Submit     key.Binding
 	AddLine    key.Binding
 	RemoveLine key.Binding
-	Test       key.Binding
-	Import     key.Binding
+	// Reload loads the current PO into a form whose save failed because
+	// someone else changed the PO.
+	Reload key.Binding
+	Test   key.Binding
+	Import key.Binding
 
 	// The restock view.
 	Select       key.Binding
@@ -93,6 +96,7 @@ func DefaultKeyMap() KeyMap {
 		Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / save")),
 		AddLine:    key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add line")),
 		RemoveLine: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "remove line")),
+		Reload:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload PO")),
 		Test:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test connection")),
 		Import:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import existing POs")),
 

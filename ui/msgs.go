@@ -34,6 +34,15 @@ type poMsg struct {
 	err    error
 }
 
+// formPOMsg carries a PO re-read for the form that origin names, after
+// its save failed because someone else changed the PO.
+type formPOMsg struct {
+	number string
+	po     store.PO
+	err    error
+	origin origin
+}
+
 // changesMsg carries the changes the hub announced since the last one.
 type changesMsg []store.Change
 
@@ -135,6 +144,14 @@ func loadPOCmd(c *common, number string) tea.Cmd {
 	return func() tea.Msg {
 		po, err := c.store.GetPO(number)
 		return poMsg{number: number, po: po, err: err}
+	}
+}
+
+// loadFormPOCmd re-reads one PO for the form that origin names.
+func loadFormPOCmd(c *common, number string, from origin) tea.Cmd {
+	return func() tea.Msg {
+		po, err := c.store.GetPO(number)
+		return formPOMsg{number: number, po: po, err: err, origin: from}
 	}
 }
 

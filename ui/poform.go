@@ -3,7 +3,9 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"poboard/store"
@@ -35,7 +37,8 @@ type poForm struct {
 }
 
 func newPOForm(c *common, editing *store.PO) *poForm {
-	f := &poForm{editing: editing, grid: formGrid{c: c}}
+	f := &poForm{editing: editing, grid: formGrid{c: c, errRow: -1}}
+	f.grid.fieldOf = f.fieldOf
 	po := store.PO{Currency: store.DefaultCurrency}
 	if editing != nil {
 		po = *editing
@@ -76,6 +79,9 @@ func (f *poForm) title() string {
 // update handles a key; it returns the save Cmd once the user saves with
 // valid values, and done when the form closes without saving.
 func (f *poForm) update(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
+	if f.grid.stale && f.editing != nil && key.Matches(msg, f.grid.c.keys.Reload) {
+		return loadFormPOCmd(f.grid.c, f.editing.Number, originForm), false
+	}
 	cmd, submit, cancel := f.grid.update(msg, true, func() formRow { return f.lineRow("", "", "", "") })
 	if cancel {
 		return nil, true
@@ -100,8 +106,7 @@ func (f *poForm) save() tea.Cmd {
 
 	lines, err := f.lines(currency)
 	if err != nil {
-		f.grid.err = err.Error()
-		return nil
+		return f.grid.fail(err)
 	}
 	f.grid.saving = true
 
@@ -123,7 +128,7 @@ func (f *poForm) save() tea.Cmd {
 // lines reads the line rows; rows with neither SKU nor quantity are skipped.
 func (f *poForm) lines(currency string) ([]store.LineInput, error) {
 	var lines []store.LineInput
-	for _, row := range f.grid.rows {
+	for r, row := range f.grid.rows {
 		if !row.line {
 			continue
 		}
@@ -132,22 +137,53 @@ func (f *poForm) lines(currency string) ([]store.LineInput, error) {
 			continue
 		}
 		if sku == "" {
-			return nil, fmt.Errorf("a line with quantity %s has no SKU; type the SKU or remove the line with ctrl+d", qtyText)
+			return nil, &fieldError{row: r, cell: cellSKU,
+				err: fmt.Errorf("a line with quantity %s has no SKU; type the SKU or remove the line with ctrl+d", qtyText)}
 		}
 		qty, err := strconv.Atoi(qtyText)
 		if err != nil || qty < 0 {
-			return nil, fmt.Errorf("quantity %q of %s is not a whole number; type the units, for example 100", qtyText, sku)
+			return nil, &fieldError{row: r, cell: cellQty,
+				err: fmt.Errorf("quantity %q of %s is not a whole number; type the units, for example 100", qtyText, sku)}
 		}
 		cost := int64(0)
 		if costText != "" {
 			cost, err = store.ParseMoney(costText, currency)
 			if err != nil {
-				return nil, fmt.Errorf("unit cost of %s: %w", sku, err)
+				return nil, &fieldError{row: r, cell: cellCost, err: fmt.Errorf("unit cost of %s: %w", sku, err)}
 			}
 		}
 		lines = append(lines, store.LineInput{SKU: sku, Description: row.value(cellDescription), Ordered: qty, UnitCost: cost})
 	}
 	return lines, nil
+}
+
+// fieldOf returns the cell of the field a store validation error names.
+// Line errors name their SKU: as the value of a SKU error, or in the
+// reason ("quantity of TEE-BLK-M cannot be negative") otherwise.
+func (f *poForm) fieldOf(err *store.ValidationError) (row, cell int, ok bool) {
+	switch err.Field {
+	case "supplier":
+		return rowSupplier, 0, true
+	case "expected date":
+		return rowExpected, 0, true
+	case "currency":
+		return rowCurrency, 0, true
+	}
+	cells := map[string]int{"SKU": cellSKU, "quantity": cellQty, "unit cost": cellCost}
+	cell, ok = cells[err.Field]
+	if !ok {
+		return 0, 0, false
+	}
+	for r, row := range f.grid.rows {
+		sku := row.value(cellSKU)
+		if !row.line || sku == "" {
+			continue
+		}
+		if err.Field == "SKU" && err.Value == sku || err.Field != "SKU" && strings.Contains(err.Reason, "of "+sku+" ") {
+			return r, cell, true
+		}
+	}
+	return 0, 0, false
 }
 
 // view renders the form in width×height cells.

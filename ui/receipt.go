@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"poboard/store"
@@ -20,7 +22,7 @@ type receiptForm struct {
 }
 
 func newReceiptForm(c *common, po store.PO) *receiptForm {
-	f := &receiptForm{po: po, grid: formGrid{c: c}}
+	f := &receiptForm{po: po, grid: formGrid{c: c, errRow: -1}}
 	for _, line := range po.Lines {
 		label := fmt.Sprintf("%s (%d open)", line.SKU, line.Open())
 		f.grid.rows = append(f.grid.rows, formRow{label: label, line: true, widths: []int{12, 12}, cells: []textInput{
@@ -46,6 +48,9 @@ func (f *receiptForm) extraRow() formRow {
 // update handles a key; it returns the save Cmd once the user saves with
 // valid values, and done when the form closes without saving.
 func (f *receiptForm) update(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
+	if f.grid.stale && key.Matches(msg, f.grid.c.keys.Reload) {
+		return loadFormPOCmd(f.grid.c, f.po.Number, originReceipt), false
+	}
 	rowsBefore := len(f.grid.rows)
 	removedAt, _ := f.grid.position(f.grid.focus)
 	cmd, submit, cancel := f.grid.update(msg, true, f.extraRow)
@@ -65,12 +70,10 @@ func (f *receiptForm) save() tea.Cmd {
 	c := f.grid.c
 	lines, err := f.lines()
 	if err != nil {
-		f.grid.err = err.Error()
-		return nil
+		return f.grid.fail(err)
 	}
 	if len(lines) == 0 {
-		f.grid.err = "no units entered; type the received units on at least one line"
-		return nil
+		return f.grid.fail(errors.New("no units entered; type the received units on at least one line"))
 	}
 	f.grid.saving = true
 	po := f.po
@@ -92,15 +95,18 @@ func (f *receiptForm) lines() ([]store.ReceiptLine, error) {
 			continue
 		}
 		if sku == "" {
-			return nil, fmt.Errorf("an extra line has units but no SKU; type the SKU or remove the line with ctrl+d")
+			return nil, &fieldError{row: i, cell: 0,
+				err: errors.New("an extra line has units but no SKU; type the SKU or remove the line with ctrl+d")}
 		}
 		qty, err := wholeUnits(qtyText)
 		if err != nil {
-			return nil, fmt.Errorf("received quantity %q of %s is not a whole number of units", qtyText, sku)
+			return nil, &fieldError{row: i, cell: qtyCell,
+				err: fmt.Errorf("received quantity %q of %s is not a whole number of units; type 0 or more", qtyText, sku)}
 		}
 		rejected, err := wholeUnits(rejectedText)
 		if err != nil {
-			return nil, fmt.Errorf("rejected quantity %q of %s is not a whole number of units", rejectedText, sku)
+			return nil, &fieldError{row: i, cell: qtyCell + 1,
+				err: fmt.Errorf("rejected quantity %q of %s is not a whole number of units; type 0 or more", rejectedText, sku)}
 		}
 		if qty == 0 && rejected == 0 {
 			continue

@@ -22,6 +22,22 @@ func fit(line string, width int) string {
 	return line
 }
 
+// wrapIndented wraps text to the room left of width after indent cells,
+// styles each line and indents it. Below 20 cells of room it indents by 2
+// instead, so that a narrow form still has room for the words.
+func wrapIndented(style lipgloss.Style, text string, indent, width int) []string {
+	if width-indent < 20 {
+		indent = min(2, width)
+	}
+	room := max(1, width-indent)
+	pad := strings.Repeat(" ", indent)
+	var lines []string
+	for _, line := range strings.Split(ansi.Wrap(text, room, ""), "\n") {
+		lines = append(lines, pad+style.Render(line))
+	}
+	return lines
+}
+
 // fitLeft right-aligns a plain value in width cells, truncating if needed.
 func fitLeft(text string, width int) string {
 	if lipgloss.Width(text) > width {

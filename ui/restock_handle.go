@@ -128,8 +128,7 @@ func (m *Model) onSettings(msg settingsMsg) {
 func (m *Model) onSettingsSaved(msg settingsSavedMsg) tea.Cmd {
 	if msg.err != nil {
 		if m.settings != nil {
-			m.settings.grid.saving = false
-			m.settings.grid.err = msg.err.Error()
+			return m.settings.grid.fail(msg.err)
 		}
 		return nil
 	}

@@ -85,7 +85,7 @@ func loadSettingsCmd(c *common, supplier, sku string) tea.Cmd {
 }
 
 func newSettingsForm(c *common, msg settingsMsg) *settingsForm {
-	f := &settingsForm{grid: formGrid{c: c}, supplier: msg.supplier, sku: msg.sku, hadSKU: msg.hadSKU}
+	f := &settingsForm{grid: formGrid{c: c, errRow: -1}, supplier: msg.supplier, sku: msg.sku, hadSKU: msg.hadSKU}
 	sup, sku := msg.supplier, msg.sku
 	currency := sup.Currency
 	if currency == "" {
@@ -167,8 +167,7 @@ func (f *settingsForm) save() tea.Cmd {
 	c := f.grid.c
 	supplier, sku, err := f.values()
 	if err != nil {
-		f.grid.err = err.Error()
-		return nil
+		return f.grid.fail(err)
 	}
 	f.grid.saving = true
 	removeSKU := f.hadSKU && sku == store.SKUSettings{SKU: sku.SKU}

@@ -40,6 +40,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case poMsg:
 		return m, m.onPO(msg)
 
+	case formPOMsg:
+		return m, m.onFormPO(msg)
+
 	case changesMsg:
 		return m, m.onChanges(msg)
 
@@ -227,13 +230,53 @@ func (m *Model) onActionError(msg actionMsg) tea.Cmd {
 
 	switch {
 	case msg.origin == originForm && m.form != nil:
-		m.form.grid.saving = false
-		m.form.grid.err = msg.err.Error()
+		return tea.Batch(reload, m.form.grid.fail(msg.err))
 	case msg.origin == originReceipt && m.receipt != nil:
-		m.receipt.grid.saving = false
-		m.receipt.grid.err = msg.err.Error()
+		return tea.Batch(reload, m.receipt.grid.fail(msg.err))
 	default:
 		m.status.setError(msg.err)
 	}
 	return reload
+}
+
+// onFormPO puts a PO re-read for a form whose save went stale into that
+// form, or shows in the form why the PO can no longer be changed there.
+func (m *Model) onFormPO(msg formPOMsg) tea.Cmd {
+	var grid *formGrid
+	switch {
+	case msg.origin == originForm && m.form != nil && m.form.editing != nil && m.form.editing.Number == msg.number:
+		grid = &m.form.grid
+	case msg.origin == originReceipt && m.receipt != nil && m.receipt.po.Number == msg.number:
+		grid = &m.receipt.grid
+	default:
+		// The form closed or moved on to another PO.
+		return nil
+	}
+
+	err := msg.err
+	if err != nil {
+		m.c.logger.Error("reading PO for the form failed", "po", msg.number, "err", err)
+	}
+	if err == nil && msg.origin == originForm {
+		err = editableError(msg.po)
+	}
+	if err == nil && msg.origin == originReceipt {
+		err = receivableError(msg.po)
+	}
+	if err != nil {
+		return grid.fail(err)
+	}
+
+	po := msg.po
+	note := "loaded " + po.Number + " as " + po.UpdatedBy + " left it at " + m.c.clock(po.UpdatedAt) + "; make your changes again, then save"
+	if msg.origin == originForm {
+		m.form = newPOForm(m.c, &po)
+		m.form.grid.note = note
+	} else {
+		m.receipt = newReceiptForm(m.c, po)
+		m.receipt.grid.note = note
+	}
+	m.list.upsert(store.Summarize(po))
+	m.detail.setPO(po)
+	return nil
 }

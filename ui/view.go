@@ -27,9 +27,9 @@ func (m *Model) View() string {
 	case modeHelp:
 		body, footer = m.helpView(full), []key.Binding{withHelp(m.c.keys.Back, "esc/?", "close help")}
 	case modeForm:
-		body, footer = m.form.view(m.width, full), formKeys(m.c.keys, true)
+		body, footer = m.form.view(m.width, full), m.form.grid.keys(true)
 	case modeReceipt:
-		body, footer = m.receipt.view(m.width, full), formKeys(m.c.keys, true)
+		body, footer = m.receipt.view(m.width, full), m.receipt.grid.keys(true)
 	case modeIntegrations:
 		body, footer = m.integrations.view(m.width, full, m.spin()), m.integrations.keys()
 	case modeRestock:

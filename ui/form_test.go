@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"poboard/store"
+)
+
+// lineAfter returns the screen line below the first one containing text,
+// or "" when there is none.
+func lineAfter(view, text string) string {
+	lines := strings.Split(view, "\n")
+	for i, line := range lines {
+		if strings.Contains(line, text) && i+1 < len(lines) {
+			return lines[i+1]
+		}
+	}
+	return ""
+}
+
+func TestFormErrorsShowOnScreen(t *testing.T) {
+	tests := []struct {
+		name string
+		// fill opens a form and types into it; the test then saves.
+		fill func(m *Model)
+		// want is the error text; below is the row it shows under, "" for
+		// an error that names no row.
+		want, below string
+	}{
+		{
+			name: "bad date",
+			fill: func(m *Model) {
+				press(m, "n")
+				typeText(m, "Acme")
+				press(m, "tab")
+				typeText(m, "2026-13-40")
+			},
+			want:  `invalid expected date "2026-13-40"`,
+			below: "Expected date",
+		},
+		{
+			name: "quantity not a number",
+			fill: func(m *Model) {
+				press(m, "n")
+				typeText(m, "Acme")
+				press(m, "tab", "tab", "tab", "tab")
+				typeText(m, "SKU-1")
+				press(m, "tab", "tab")
+				typeText(m, "abc")
+			},
+			want:  `quantity "abc" of SKU-1 is not a whole number`,
+			below: "SKU-1",
+		},
+		{
+			name: "receipt not a number",
+			fill: func(m *Model) {
+				press(m, "R")
+				typeText(m, "x")
+			},
+			want:  `received quantity "x" of TEE-BLK-M is not a whole number`,
+			below: "TEE-BLK-M",
+		},
+		{
+			name: "receipt without units",
+			fill: func(m *Model) {
+				press(m, "R")
+			},
+			want: "no units entered; type the received units",
+		},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, tt := range tests {
+			t.Run(tt.name+"/"+itoa(size[0]), func(t *testing.T) {
+				st := openTestStore(t)
+				createPO(t, st, "Acme", store.StatusOrdered)
+				m := newTestModel(t, st, nil, buyer)
+				send(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				tt.fill(m)
+				for m.mode != modeBoard && !activeGrid(m).onSave() {
+					press(m, "tab")
+				}
+				press(m, "enter")
+
+				if m.mode == modeBoard {
+					t.Fatalf("the form closed; notice %q", m.status.notice.text)
+				}
+				view := plainView(m)
+				if !strings.Contains(strings.Join(strings.Fields(view), " "), tt.want) {
+					t.Fatalf("view lacks the error %q:\n%s", tt.want, view)
+				}
+				if tt.below != "" && !strings.Contains(lineAfter(view, tt.below), firstWords(tt.want, 3)) {
+					t.Errorf("error is not on the line below %q:\n%s", tt.below, view)
+				}
+				if lines := strings.Count(view, "\n") + 1; lines != size[1] {
+					t.Errorf("view has %d lines, want %d", lines, size[1])
+				}
+			})
+		}
+	}
+}
+
+// activeGrid returns the fields of the open PO or receipt form.
+func activeGrid(m *Model) *formGrid {
+	if m.mode == modeReceipt {
+		return &m.receipt.grid
+	}
+	return &m.form.grid
+}
+
+// firstWords returns the first n words of text.
+func firstWords(text string, n int) string {
+	words := strings.Fields(text)
+	return strings.Join(words[:min(n, len(words))], " ")
+}
+
+func TestEditFormOffersReloadWhenStale(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusDraft)
+	m := newTestModel(t, st, nil, buyer)
+
+	press(m, "e")
+	if m.mode != modeForm {
+		t.Fatalf("mode after e = %v; notice %q", m.mode, m.status.notice.text)
+	}
+	bob := store.Actor{Name: "bob", Role: store.RoleBuyer}
+	if _, err := st.EditPO(bob, "PO-000001", 0, store.Edit{Supplier: ptr("Acme Ltd")}); err != nil {
+		t.Fatal(err)
+	}
+	typeText(m, " Textiles")
+	for !m.form.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+
+	view := strings.Join(strings.Fields(plainView(m)), " ")
+	for _, want := range []string{"PO-000001 was changed by bob", "ctrl+r"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, plainView(m))
+		}
+	}
+	press(m, "tab")
+	if !strings.Contains(strings.Join(strings.Fields(plainView(m)), " "), "was changed by bob") {
+		t.Errorf("moving to another field hid the stale error:\n%s", plainView(m))
+	}
+
+	press(m, "ctrl+r")
+	if m.mode != modeForm {
+		t.Fatalf("ctrl+r closed the form; notice %q", m.status.notice.text)
+	}
+	if got := m.form.grid.rows[rowSupplier].value(0); got != "Acme Ltd" {
+		t.Errorf("supplier after reload = %q, want bob's %q", got, "Acme Ltd")
+	}
+	if view := plainView(m); strings.Contains(view, "was changed by bob") {
+		t.Errorf("stale error still shown after reload:\n%s", view)
+	}
+	for !m.form.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+	if m.mode != modeBoard {
+		t.Fatalf("save after reload failed: %q", m.form.grid.err)
+	}
+	if po, _ := st.GetPO("PO-000001"); po.Supplier != "Acme Ltd" {
+		t.Errorf("supplier = %q, want %q", po.Supplier, "Acme Ltd")
+	}
+}
+
+func TestReceiptFormReloadsWhenStale(t *testing.T) {
+	st := openTestStore(t)
+	createPO(t, st, "Acme", store.StatusOrdered)
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "R")
+	if _, err := st.RecordReceipt(store.Actor{Name: "bob", Role: store.RoleBuyer}, "PO-000001", 0,
+		[]store.ReceiptLine{{SKU: "TEE-BLK-M", Qty: 40}}); err != nil {
+		t.Fatal(err)
+	}
+	typeText(m, "10")
+	for !m.receipt.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+	if view := strings.Join(strings.Fields(plainView(m)), " "); !strings.Contains(view, "was changed by bob") {
+		t.Fatalf("view lacks the stale error:\n%s", plainView(m))
+	}
+
+	press(m, "ctrl+r")
+	if got := m.receipt.grid.rows[0].label; got != "TEE-BLK-M (60 open)" {
+		t.Errorf("reloaded receipt row = %q, want the new open count", got)
+	}
+	typeText(m, "10")
+	for !m.receipt.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+	if po, _ := st.GetPO("PO-000001"); po.Lines[0].Received != 50 {
+		t.Errorf("received = %d, want 50", po.Lines[0].Received)
+	}
+}
