@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"poboard/store"
@@ -144,15 +145,20 @@ func (d *detailPane) content(spin string) []string {
 	}
 
 	po := d.po
+	inner := d.width - 2
 	lines := []string{d.headline(spin)}
-	lines = append(lines, d.pushLine(spin)...)
+	lines = append(lines, wrapBody(d.pushLine(spin), inner)...)
 	lines = append(lines, d.fields()...)
 	lines = append(lines, "")
 	lines = append(lines, d.lineRows()...)
 	lines = append(lines, "", s.Header.Render("History"))
+	// Event texts wrap under their own column: a push failure ends with
+	// what to do next.
+	const eventColumn = 16 + 2 + 12 + 1
 	for i := len(po.History) - 1; i >= 0; i-- {
 		event := po.History[i]
-		lines = append(lines, s.Muted.Render(d.c.clock(event.At))+"  "+padRight(event.Actor, 12)+" "+eventText(event))
+		line := s.Muted.Render(d.c.clock(event.At)) + "  " + padRight(event.Actor, 12) + " " + eventText(event)
+		lines = append(lines, wrapHanging(line, inner, eventColumn)...)
 	}
 	return lines
 }
@@ -258,8 +264,16 @@ func (d *detailPane) lineRows() []string {
 	if len(po.Lines) == 0 {
 		return []string{s.Header.Render("Lines"), s.Muted.Render("No lines yet; press e to add some.")}
 	}
+	// The notes column widens for long notes, taking room from the
+	// description first.
+	notes := make([]string, len(po.Lines))
+	noteWidth := colNote
+	for i, line := range po.Lines {
+		notes[i] = lineNote(d.c, po, line)
+		noteWidth = max(noteWidth, lipgloss.Width(notes[i]))
+	}
 	bar := 8
-	description := inner - colSKU - 3*colQty - bar - colNote - 6
+	description := inner - colSKU - 3*colQty - bar - noteWidth - 6
 	if description < 12 {
 		description = 0
 	}
@@ -271,17 +285,25 @@ func (d *detailPane) lineRows() []string {
 	header += fitLeft("Ordered", colQty) + " " + fitLeft("Received", colQty) + " " + fitLeft("Rejected", colQty) + " " + padRight("", bar)
 	rows := []string{s.Header.Render("Lines · " + quantity(po.TotalReceived(), po.TotalOrdered()) + " received"), s.Header.Render(header)}
 
-	for _, line := range po.Lines {
+	for i, line := range po.Lines {
 		row := padRight(line.SKU, colSKU) + " "
 		if description > 0 {
 			row += padRight(line.Description, description) + " "
 		}
 		row += fitLeft(itoa(line.Ordered), colQty) + " " + fitLeft(itoa(line.Received), colQty) + " " +
 			fitLeft(itoa(line.Rejected), colQty) + " " + s.bar(line.Received, line.Ordered, bar)
-		if note := lineNote(d.c, po, line); note != "" {
-			row += " " + s.Flag.Render(note)
+		note := notes[i]
+		switch {
+		case note == "":
+			rows = append(rows, row)
+		case lipgloss.Width(row)+1+lipgloss.Width(note) <= inner:
+			rows = append(rows, row+" "+s.Flag.Render(note))
+		default:
+			// Too narrow for the note beside the numbers: it goes below,
+			// under the description.
+			rows = append(rows, row)
+			rows = append(rows, wrapIndented(s.Flag, note, colSKU+1, inner)...)
 		}
-		rows = append(rows, row)
 	}
 	return rows
 }

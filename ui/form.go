@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"poboard/store"
 )
@@ -241,9 +242,8 @@ func (r formRow) value(cell int) string {
 func (g *formGrid) view(title string, intro []string, width, height int) string {
 	s := g.c.styles
 	inner := width - 2
-	labelWidth := 16
-	var body []string
-	body = append(body, intro...)
+	labelWidth := g.labelWidth(inner)
+	body := wrapBody(intro, inner)
 
 	focusRow, _ := g.position(g.focus)
 	var rowLines []string
@@ -303,7 +303,7 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 
 	// Scroll so the focused row and its message stay visible below the
 	// intro; the row itself wins when both do not fit.
-	room := max(1, height-2-len(intro))
+	room := max(1, height-2-len(body))
 	if focusLast >= g.offset+room {
 		g.offset = focusLast - room + 1
 	}
@@ -314,6 +314,23 @@ func (g *formGrid) view(title string, intro []string, width, height int) string 
 	end := min(len(rowLines), g.offset+room)
 	body = append(body, rowLines[g.offset:end]...)
 	return s.box(title, body, width, height, true)
+}
+
+// labelWidth returns the width of the label column: 16 cells, or wider
+// for a long label such as "TEE-BLK-M (300 open)", as far as the widest
+// row's cells leave room in inner cells.
+func (g *formGrid) labelWidth(inner int) int {
+	widest, cells := 0, 0
+	for _, row := range g.rows {
+		widest = max(widest, lipgloss.Width(row.label)+1)
+		// A cell that takes the rest needs at least 12 cells to be usable.
+		need := 0
+		for _, width := range cellWidths(row, 0) {
+			need += max(width, 12) + 1
+		}
+		cells = max(cells, need)
+	}
+	return clamp(widest, 16, max(16, inner-2-cells))
 }
 
 // cellWidths returns the width of each cell of row in room cells, with a

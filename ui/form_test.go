@@ -88,7 +88,7 @@ func TestFormErrorsShowOnScreen(t *testing.T) {
 					t.Fatalf("the form closed; notice %q", m.status.notice.text)
 				}
 				view := plainView(m)
-				if !strings.Contains(strings.Join(strings.Fields(view), " "), tt.want) {
+				if !strings.Contains(flatView(m), flat(tt.want)) {
 					t.Fatalf("view lacks the error %q:\n%s", tt.want, view)
 				}
 				if tt.below != "" && !strings.Contains(lineAfter(view, tt.below), firstWords(tt.want, 3)) {
@@ -135,14 +135,14 @@ func TestEditFormOffersReloadWhenStale(t *testing.T) {
 	}
 	press(m, "enter")
 
-	view := strings.Join(strings.Fields(plainView(m)), " ")
+	view := flatView(m)
 	for _, want := range []string{"PO-000001 was changed by bob", "ctrl+r"} {
-		if !strings.Contains(view, want) {
+		if !strings.Contains(view, flat(want)) {
 			t.Errorf("view lacks %q:\n%s", want, plainView(m))
 		}
 	}
 	press(m, "tab")
-	if !strings.Contains(strings.Join(strings.Fields(plainView(m)), " "), "was changed by bob") {
+	if !strings.Contains(flatView(m), flat("was changed by bob")) {
 		t.Errorf("moving to another field hid the stale error:\n%s", plainView(m))
 	}
 
@@ -182,7 +182,7 @@ func TestReceiptFormReloadsWhenStale(t *testing.T) {
 		press(m, "tab")
 	}
 	press(m, "enter")
-	if view := strings.Join(strings.Fields(plainView(m)), " "); !strings.Contains(view, "was changed by bob") {
+	if !strings.Contains(flatView(m), flat("was changed by bob")) {
 		t.Fatalf("view lacks the stale error:\n%s", plainView(m))
 	}
 

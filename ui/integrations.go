@@ -98,7 +98,7 @@ func (v *integrationsView) view(width, height int, spin string) string {
 		}
 		body = append(body, mark+name)
 		if info.Name == active {
-			body = append(body, v.activeLines(state)...)
+			body = append(body, v.activeLines(state, width-2)...)
 			continue
 		}
 		hint := "to use it, set [wms] connector = \"" + info.Name + "\" in config.toml"
@@ -118,15 +118,16 @@ func (v *integrationsView) view(width, height int, spin string) string {
 	case v.running == "import":
 		body = append(body, s.Spinner.Render(spin)+" importing existing POs…")
 	case v.result.kind == noticeError:
-		body = append(body, s.Error.Render(v.result.text))
+		body = append(body, wrapIndented(s.Error, v.result.text, 0, width-2)...)
 	case v.result.text != "":
-		body = append(body, s.Success.Render(v.result.text))
+		body = append(body, wrapIndented(s.Success, v.result.text, 0, width-2)...)
 	}
-	return s.box("Integrations", body, width, height, true)
+	return s.box("Integrations", wrapBody(body, width-2), width, height, true)
 }
 
-// activeLines describe the active connector's state.
-func (v *integrationsView) activeLines(state wms.Status) []string {
+// activeLines describe the active connector's state in lines of width
+// cells or fewer.
+func (v *integrationsView) activeLines(state wms.Status, width int) []string {
 	s := v.c.styles
 	var lines []string
 	if state.Configured {
@@ -140,7 +141,7 @@ func (v *integrationsView) activeLines(state wms.Status) []string {
 	}
 	lines = append(lines, "    sync: "+running+", last sync "+v.c.since(state.LastSync))
 	if state.LastError != "" {
-		lines = append(lines, "    last error: "+s.Error.Render(state.LastError))
+		lines = append(lines, wrapIndented(s.Error, "last error: "+state.LastError, 4, width)...)
 	}
 	imported := "not yet; press i to import the POs that already exist in the WMS"
 	if state.Imported {

@@ -38,6 +38,37 @@ func wrapIndented(style lipgloss.Style, text string, indent, width int) []string
 	return lines
 }
 
+// wrapHanging wraps a possibly styled line to width cells and starts each
+// continuation line indent cells in, under a column or past a label. A
+// line that fits comes back as it is.
+func wrapHanging(line string, width, indent int) []string {
+	if width <= 0 || lipgloss.Width(line) <= width {
+		return []string{line}
+	}
+	indent = clamp(indent, 0, width/2)
+	head, _, _ := strings.Cut(ansi.Wrap(line, width, ""), "\n")
+	rest := strings.TrimLeft(ansi.TruncateLeft(line, lipgloss.Width(head), ""), " ")
+
+	lines := []string{head}
+	pad := strings.Repeat(" ", indent)
+	for _, tail := range strings.Split(ansi.Wrap(rest, width-indent, ""), "\n") {
+		lines = append(lines, pad+tail)
+	}
+	return lines
+}
+
+// wrapBody wraps each line of body to width cells. Continuation lines start
+// 2 cells past the line's own leading spaces, so indented lines stay
+// indented.
+func wrapBody(body []string, width int) []string {
+	var lines []string
+	for _, line := range body {
+		lead := len(line) - len(strings.TrimLeft(line, " "))
+		lines = append(lines, wrapHanging(line, width, lead+2)...)
+	}
+	return lines
+}
+
 // fitLeft right-aligns a plain value in width cells, truncating if needed.
 func fitLeft(text string, width int) string {
 	if lipgloss.Width(text) > width {

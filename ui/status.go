@@ -124,21 +124,22 @@ func (p *statusPane) content(spin string) []string {
 		}
 	}
 
-	lines = append(lines, p.connectorLine()+s.Muted.Render("  ·  you: "+p.c.actor.Name+" ("+string(p.c.actor.Role)+")"))
+	lines = append(lines, wrapHanging(p.connectorLine()+s.Muted.Render("  ·  you: "+p.c.actor.Name+" ("+string(p.c.actor.Role)+")"), p.width-2, 2)...)
 	if job := p.c.importJob; job.running() {
 		progress := job.snapshot()
-		lines = append(lines, s.Spinner.Render(spin)+" "+s.progressBar(progress, 10)+" "+progressText(progress))
+		lines = append(lines, wrapHanging(s.Spinner.Render(spin)+" "+s.progressBar(progress, 10)+" "+progressText(progress), p.width-2, 2)...)
 	}
 	if p.c.sync == nil {
 		return lines
 	}
+	var syncLines []string
 	if len(p.sync.InFlight) > 0 {
-		lines = append(lines, s.Spinner.Render(spin)+" pushing: "+strings.Join(p.sync.InFlight, ", "))
+		syncLines = append(syncLines, s.Spinner.Render(spin)+" pushing: "+strings.Join(p.sync.InFlight, ", "))
 	}
 	if p.sync.LastError != "" {
-		lines = append(lines, s.Error.Render("last sync error: "+p.sync.LastError))
+		syncLines = append(syncLines, wrapIndented(s.Error, "last sync error: "+p.sync.LastError, 0, p.width-2)...)
 	}
-	return lines
+	return append(lines, wrapBody(syncLines, p.width-2)...)
 }
 
 func (p *statusPane) connectorLine() string {
