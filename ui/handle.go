@@ -26,6 +26,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
 		return m.quit()
 	}
+	// Below the minimum size the screen shows only how big it must be, so
+	// a key acting on the hidden board would change things unseen.
+	if m.tooSmall() {
+		if key.Matches(msg, k.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
 
 	switch m.mode {
 	case modeHelp:

@@ -705,3 +705,53 @@ func TestPreviewShowsNewestUntilFullList(t *testing.T) {
 		t.Error("a late preview replaced the full list")
 	}
 }
+
+func TestTooSmallTerminalIgnoresKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		keys []string
+	}{
+		{"status menu", []string{"s", "enter"}},
+		{"new form", []string{"n"}},
+		{"edit form", []string{"e"}},
+		{"receipt form", []string{"R"}},
+		{"help", []string{"?"}},
+		{"filter", []string{"/", "x"}},
+		{"integrations", []string{"w"}},
+		{"restock", []string{"f"}},
+		{"burst", []string{"sn"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openTestStore(t)
+			createPO(t, st, "Acme", store.StatusDraft)
+			m := newTestModel(t, st, nil, buyer)
+			send(m, tea.WindowSizeMsg{Width: 60, Height: 15})
+			press(m, tt.keys...)
+
+			if m.mode != modeBoard || m.detail.dialog != nil || m.list.filtering {
+				t.Errorf("keys %v acted behind the size hint: mode %v, dialog %v, filtering %v", tt.keys, m.mode, m.detail.dialog, m.list.filtering)
+			}
+			if po, _ := st.GetPO("PO-000001"); po.Status != store.StatusDraft {
+				t.Errorf("keys %v moved the PO to %s", tt.keys, po.Status)
+			}
+			if !strings.Contains(plainView(m), "Terminal too small") {
+				t.Errorf("view lost the size hint:\n%s", plainView(m))
+			}
+		})
+	}
+}
+
+func TestTooSmallTerminalQuits(t *testing.T) {
+	for _, name := range []string{"q", "ctrl+c"} {
+		m := newTestModel(t, openTestStore(t), nil, buyer)
+		send(m, tea.WindowSizeMsg{Width: 60, Height: 15})
+		_, cmd := m.Update(keyMsg(name))
+		if cmd == nil {
+			t.Fatalf("%s returned no command", name)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Errorf("%s did not quit while the terminal is too small", name)
+		}
+	}
+}

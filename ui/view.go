@@ -16,7 +16,7 @@ func (m *Model) View() string {
 	if m.width == 0 && m.height == 0 {
 		return ""
 	}
-	if m.width < minWidth || m.height < minHeight {
+	if m.tooSmall() {
 		return m.tooSmallView()
 	}
 
@@ -68,6 +68,12 @@ func (m *Model) boardView() string {
 		keys = keyList(m.detail.dialog.keys(m.c.keys))
 	}
 	return panes + "\n" + status + "\n" + m.footer(m.help.View(keys))
+}
+
+// tooSmall reports whether the terminal is below 80×24, or its size is
+// not known yet.
+func (m *Model) tooSmall() bool {
+	return m.width < minWidth || m.height < minHeight
 }
 
 // tooSmallView replaces the board when the terminal is below 80×24.
