@@ -77,10 +77,11 @@ func (d *detailPane) show(number string) {
 	d.po = store.PO{}
 }
 
-// setPO puts a freshly read PO in the pane if it is the one shown. The
-// scroll position is kept so a receipt arriving does not jump the view.
+// setPO puts a freshly read PO in the pane if it is the one shown and not
+// older than the one there. The scroll position is kept so a receipt
+// arriving does not jump the view.
 func (d *detailPane) setPO(po store.PO) {
-	if po.Number != d.number {
+	if po.Number != d.number || d.loaded && po.Version < d.po.Version {
 		return
 	}
 	d.po, d.loaded, d.err = po, true, nil

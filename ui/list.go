@@ -196,9 +196,14 @@ func (l *listPane) sortRows() {
 }
 
 // upsert replaces the row of one PO, adds it when new, or drops it when the
-// list no longer shows it. Other rows and the selection stay as they are.
+// list no longer shows it. An older version than the row's changes
+// nothing. Other rows and the selection stay as they are.
 func (l *listPane) upsert(summary store.Summary) {
 	i, known := l.index[summary.Number]
+	if known && l.rows[i].Version > summary.Version {
+		// A result read before a later change arrived after it.
+		return
+	}
 	switch {
 	case known && !l.keeps(summary):
 		l.rows = append(l.rows[:i], l.rows[i+1:]...)
@@ -216,6 +221,16 @@ func (l *listPane) upsert(summary store.Summary) {
 		return
 	}
 	l.filterAll()
+}
+
+// version returns the version of the PO's row, ok false when the list
+// has no row for it.
+func (l *listPane) version(number string) (version uint64, ok bool) {
+	i, ok := l.index[number]
+	if !ok {
+		return 0, false
+	}
+	return l.rows[i].Version, true
 }
 
 // remove drops the row of a PO that no longer exists.

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"poboard/store"
 	"poboard/wms"
 )
 
@@ -20,10 +22,18 @@ const (
 )
 
 // notice is the last message for the user: the result of an action or an
-// error with what to do next. It stays until the next key.
+// error with what to do next. It stays until the next key, or until the PO
+// it names changes.
 type notice struct {
 	text string
 	kind noticeKind
+
+	// number and version are the PO the notice is about and its version
+	// then; number is "" for a notice about no PO.
+	number  string
+	version uint64
+	// push is the PO's push state then, "" when it was never pushed.
+	push store.PushState
 }
 
 // statusPane shows the sync engine's state, pushes in flight, the last
@@ -77,6 +87,47 @@ func (p *statusPane) setNotice(text string, kind noticeKind) {
 	if kind == noticeError {
 		p.c.logger.Warn("shown to user", "actor", p.c.actor.Name, "message", text)
 	}
+}
+
+// setPONotice sets a notice about po as it is now. followPO replaces it
+// once po changes.
+func (p *statusPane) setPONotice(po store.PO, text string, kind noticeKind) {
+	p.setNotice(text, kind)
+	p.notice.number, p.notice.version, p.notice.push = po.Number, po.Version, pushState(po)
+}
+
+// followPO updates the notice about po when po has changed since: with
+// the outcome when its push was accepted, failed or is being retried,
+// and otherwise by clearing it, because a newer version makes it old news.
+func (p *statusPane) followPO(po store.PO) {
+	old := p.notice
+	if old.number == "" || old.number != po.Number || po.Version <= old.version {
+		return
+	}
+	state := pushState(po)
+	switch {
+	case state == store.PushDone && old.push != store.PushDone:
+		text := po.Number + " accepted by " + wmsLabel(po)
+		if po.WMS.RemoteID != "" {
+			text += " as " + po.WMS.RemoteID
+		}
+		p.setPONotice(po, text, noticeSuccess)
+	case state == store.PushFailed && old.push != store.PushFailed:
+		p.setPONotice(po, "push of "+po.Number+" to "+wmsLabel(po)+" failed: "+po.WMS.LastError, noticeError)
+	case state == store.PushRequested && po.WMS.LastError != "":
+		text := fmt.Sprintf("push of %s to %s: attempt %d failed: %s; retrying", po.Number, wmsLabel(po), po.WMS.Attempts, po.WMS.LastError)
+		p.setPONotice(po, text, noticeInfo)
+	default:
+		p.notice = notice{}
+	}
+}
+
+// pushState returns the state of po's push, "" when it was never pushed.
+func pushState(po store.PO) store.PushState {
+	if po.WMS == nil {
+		return ""
+	}
+	return po.WMS.State
 }
 
 func (p *statusPane) setError(err error) {

@@ -161,6 +161,7 @@ func (m *Model) onPO(msg poMsg) tea.Cmd {
 	}
 	m.list.upsert(store.Summarize(msg.po))
 	m.detail.setPO(msg.po)
+	m.status.followPO(msg.po)
 	return tea.Batch(m.showSelected(false), m.spinIfNeeded())
 }
 
@@ -207,16 +208,21 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.mode = modeBoard
 	}
 	po := msg.po
-	m.status.setNotice(po.Number+" "+msg.done, noticeSuccess)
+	m.status.setPONotice(po, po.Number+" "+msg.done, noticeSuccess)
 	m.status.refresh()
 	m.list.upsert(store.Summarize(po))
 	if msg.origin == originForm {
 		// A new or edited PO becomes the selection, filter permitting.
 		m.list.choose(po.Number)
 	}
-	cmd := m.showSelected(false)
+	cmds := []tea.Cmd{m.showSelected(false), m.spinIfNeeded()}
 	m.detail.setPO(po)
-	return tea.Batch(cmd, m.spinIfNeeded())
+	if version, ok := m.list.version(po.Number); ok && version > po.Version {
+		// The PO changed again before this result arrived, as when the
+		// WMS accepted a push at once: re-read it so the notice follows.
+		cmds = append(cmds, loadPOCmd(m.c, po.Number))
+	}
+	return tea.Batch(cmds...)
 }
 
 // onActionError shows a rejected write where the user is looking: in the
