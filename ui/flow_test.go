@@ -93,7 +93,7 @@ func TestFlowCreateToReceived(t *testing.T) {
 
 			sendKeys(tm, "s", "enter")
 			waitText(t, tm, "moved to Approved")
-			sendKeys(tm, "s", "down", "enter")
+			sendKeys(tm, "s", "enter")
 			waitText(t, tm, "moved to Ordered", "Push to Simulated warehouse")
 
 			sendKeys(tm, "p")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -34,6 +35,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	// A newer key replaces one waiting for its PO to load.
+	m.awaiting = nil
 
 	switch m.mode {
 	case modeHelp:
@@ -88,6 +91,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) handleBoardKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.keys
 	switch {
+	case key.Matches(msg, k.Edit, k.Status, k.Push, k.Receipt) && m.selectedLoading():
+		m.awaitSelected(msg)
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
@@ -173,6 +178,43 @@ func (m *Model) selectedPO() (store.PO, bool) {
 	return m.detail.po, true
 }
 
+// selectedLoading reports whether the selected PO is still being read
+// into the detail pane.
+func (m *Model) selectedLoading() bool {
+	d := m.detail
+	return m.list.selected != "" && d.number == m.list.selected && !d.loaded && d.err == nil
+}
+
+// awaitedKey is a PO key pressed while its PO was still loading. It acts
+// once the PO has loaded, unless another key comes first.
+type awaitedKey struct {
+	number string
+	key    tea.KeyMsg
+}
+
+// awaitSelected keeps a PO key until the selected PO has loaded.
+func (m *Model) awaitSelected(msg tea.KeyMsg) {
+	m.awaiting = &awaitedKey{number: m.list.selected, key: msg}
+	m.status.setNotice("loading "+m.list.selected+"; "+msg.String()+" acts once it has loaded", noticeInfo)
+}
+
+// runAwaited runs the key kept for number, now that the detail shows it.
+// The key is dropped when the board has since moved to another PO or
+// opened a form, dialog or the filter.
+func (m *Model) runAwaited(number string) tea.Cmd {
+	awaited := m.awaiting
+	if awaited == nil || awaited.number != number {
+		return nil
+	}
+	m.awaiting = nil
+	if m.mode != modeBoard || m.detail.dialog != nil || m.list.filtering ||
+		m.list.selected != number || m.detail.number != number || !m.detail.loaded {
+		return nil
+	}
+	m.status.notice = notice{}
+	return m.handleBoardKey(awaited.key)
+}
+
 // checkWriter sets the notice and returns false for a read-only actor. The
 // store rejects their writes too; this only explains it before a form opens.
 func (m *Model) checkWriter() bool {
@@ -228,11 +270,24 @@ func (m *Model) openStatusMenu() {
 	case len(targets) == 0:
 		m.status.setNotice(po.Number+" is "+po.Status.Label()+", a final status; no change is allowed", noticeError)
 	case po.Status == store.StatusOrdered && !po.Locked() && len(targets) > 0:
-		m.detail.dialog = &statusMenu{po: po, targets: targets}
+		m.detail.dialog = &statusMenu{po: po, targets: targets, cursor: forwardIndex(po.Status, targets)}
 		m.status.setNotice("receiving statuses follow receipts: press R for a manual receipt", noticeInfo)
 	default:
-		m.detail.dialog = &statusMenu{po: po, targets: targets}
+		m.detail.dialog = &statusMenu{po: po, targets: targets, cursor: forwardIndex(po.Status, targets)}
 	}
+}
+
+// forwardIndex returns the index of the first target that moves a PO on
+// from status along draft, approved, ordered, received and closed, or 0
+// when none does. Cancelled is never pre-selected because it is final.
+func forwardIndex(status store.Status, targets []store.Status) int {
+	rank := slices.Index(store.Statuses, status)
+	for i, target := range targets {
+		if target != store.StatusCancelled && slices.Index(store.Statuses, target) > rank {
+			return i
+		}
+	}
+	return 0
 }
 
 func (m *Model) openPushConfirm() {

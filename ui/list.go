@@ -264,35 +264,64 @@ func (l *listPane) query() string {
 
 // applyFilter recomputes the visible rows and puts the cursor back on the
 // selected PO when it is still visible, or on the nearest row otherwise.
-// A query that extends the last one searches only the rows it matched.
+// A text query that extends the last one searches only the rows it
+// matched. A PO number query does not narrow that way: "po-10" matches
+// PO-000010, which "po-1" did not.
 func (l *listPane) applyFilter() {
-	query := strings.ToLower(l.query())
-	if query == "" || l.lastQuery == "" || !strings.HasPrefix(query, l.lastQuery) {
+	query := newFilterQuery(l.query())
+	last := newFilterQuery(l.lastQuery)
+	if query.text == "" || last.text == "" || !strings.HasPrefix(query.text, last.text) ||
+		query.number != "" || last.number != "" {
 		l.filterAll()
 		return
 	}
 	kept := l.visible[:0]
 	for _, i := range l.visible {
-		if strings.Contains(l.rows[i].search, query) {
+		if query.matches(l.rows[i].search) {
 			kept = append(kept, i)
 		}
 	}
 	l.visible = kept
-	l.lastQuery = query
+	l.lastQuery = query.text
 	l.restoreSelection()
 }
 
 // filterAll matches every row against the query, as after rows changed.
 func (l *listPane) filterAll() {
-	query := strings.ToLower(l.query())
+	query := newFilterQuery(l.query())
 	l.visible = l.visible[:0]
 	for i := range l.rows {
-		if query == "" || strings.Contains(l.rows[i].search, query) {
+		if query.matches(l.rows[i].search) {
 			l.visible = append(l.visible, i)
 		}
 	}
-	l.lastQuery = query
+	l.lastQuery = query.text
 	l.restoreSelection()
+}
+
+// filterQuery is the filter's query in lower case and, when the query
+// reads as a PO number ("po-5", "42"), that number written in full.
+type filterQuery struct {
+	text   string
+	number string
+}
+
+func newFilterQuery(query string) filterQuery {
+	text := strings.ToLower(strings.TrimSpace(query))
+	q := filterQuery{text: text}
+	if number := store.NormalizeNumber(text); number != strings.ToUpper(text) {
+		q.number = strings.ToLower(number)
+	}
+	return q
+}
+
+// matches reports whether a row's search text contains the query, or
+// starts with the PO number the query names.
+func (q filterQuery) matches(search string) bool {
+	if q.text == "" || strings.Contains(search, q.text) {
+		return true
+	}
+	return q.number != "" && strings.HasPrefix(search, q.number+"\n")
 }
 
 // restoreSelection puts the cursor on the chosen PO, else the selected one,

@@ -65,6 +65,8 @@ type Model struct {
 	demoLoading bool
 	// selectNewest moves the selection to the top row at the next full load.
 	selectNewest bool
+	// awaiting is a PO key waiting for its PO to load, nil when none.
+	awaiting *awaitedKey
 }
 
 // New builds the board for one session. It subscribes to the store's

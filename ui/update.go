@@ -149,6 +149,9 @@ func (m *Model) showSelected(force bool) tea.Cmd {
 // onPO applies one re-read PO to its row and to the detail if shown.
 func (m *Model) onPO(msg poMsg) tea.Cmd {
 	if msg.err != nil {
+		if m.awaiting != nil && m.awaiting.number == msg.number {
+			m.awaiting = nil
+		}
 		if errors.Is(msg.err, store.ErrNotFound) {
 			m.list.remove(msg.number)
 			return m.showSelected(false)
@@ -162,7 +165,7 @@ func (m *Model) onPO(msg poMsg) tea.Cmd {
 	m.list.upsert(store.Summarize(msg.po))
 	m.detail.setPO(msg.po)
 	m.status.followPO(msg.po)
-	return tea.Batch(m.showSelected(false), m.spinIfNeeded())
+	return tea.Batch(m.showSelected(false), m.spinIfNeeded(), m.runAwaited(msg.number))
 }
 
 // onChanges reloads what the announced changes touched and waits for more.

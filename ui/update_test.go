@@ -299,7 +299,7 @@ func TestStatusMenuAppliesChoice(t *testing.T) {
 	createPO(t, st, "Acme", store.StatusApproved)
 	m := newTestModel(t, st, nil, buyer)
 
-	press(m, "s", "j", "enter") // Draft, [Ordered], Cancelled
+	press(m, "s", "enter") // Draft, [Ordered] pre-selected, Cancelled
 	po, _ := st.GetPO("PO-000001")
 	if po.Status != store.StatusOrdered {
 		t.Fatalf("status = %s, want ordered", po.Status)
@@ -322,7 +322,7 @@ func TestStatusMenuShowsStoreRejection(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newTestModel(t, st, nil, buyer)
-	press(m, "s", "j", "enter") // Ordered, but the PO has no lines
+	press(m, "s", "enter") // Ordered, pre-selected, but the PO has no lines
 	if !strings.Contains(m.status.notice.text, "it has no lines") {
 		t.Errorf("notice = %q, want the store's reason", m.status.notice.text)
 	}
