@@ -270,7 +270,7 @@ func (d *detailPane) lineRows() []string {
 	notes := make([]string, len(po.Lines))
 	noteWidth := colNote
 	for i, line := range po.Lines {
-		notes[i] = lineNote(d.c, po, line)
+		notes[i] = lineNote(po, line)
 		noteWidth = max(noteWidth, lipgloss.Width(notes[i]))
 	}
 	bar := 8
@@ -309,17 +309,18 @@ func (d *detailPane) lineRows() []string {
 	return rows
 }
 
-// lineNote names what is off on a line. Short means units still open on
-// a PO that was closed, or that is overdue with part of its goods in.
-func lineNote(c *common, po store.PO, line store.Line) string {
+// lineNote names what is off on a line. Short means units still open once
+// goods have arrived on the PO: Partially received, Received or Closed,
+// whether the receipts came from the WMS or were recorded by hand.
+func lineNote(po store.PO, line store.Line) string {
 	var notes []string
 	switch {
 	case line.Unexpected:
 		notes = append(notes, "unexpected SKU")
 	case line.Over() > 0:
 		notes = append(notes, fmt.Sprintf("%d over", line.Over()))
-	case line.Open() > 0 && (po.Status == store.StatusClosed ||
-		po.Status == store.StatusPartiallyReceived && c.overdue(po.Status, po.ExpectedDate)):
+	case line.Open() > 0 && (po.Status == store.StatusPartiallyReceived ||
+		po.Status == store.StatusReceived || po.Status == store.StatusClosed):
 		notes = append(notes, fmt.Sprintf("%d short", line.Open()))
 	}
 	if line.Rejected > 0 {

@@ -624,7 +624,6 @@ func TestBurstOfRunesIsSeparateKeys(t *testing.T) {
 }
 
 func TestLineNoteNamesDiscrepancies(t *testing.T) {
-	c := newCommon(Deps{Store: nil, Actor: buyer, Renderer: asciiRenderer(), Now: func() time.Time { return testNow }})
 	tests := []struct {
 		name     string
 		status   store.Status
@@ -633,20 +632,50 @@ func TestLineNoteNamesDiscrepancies(t *testing.T) {
 		want     string
 	}{
 		{"over", store.StatusReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 12}, "2 over"},
-		{"rejected", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 4, Rejected: 1}, "1 rejected"},
+		{"rejected", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 4, Rejected: 1}, "6 short, 1 rejected"},
 		{"unexpected", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Received: 3, Unexpected: true}, "unexpected SKU"},
 		{"closed short", store.StatusClosed, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 8}, "2 short"},
 		{"overdue partial short", store.StatusPartiallyReceived, "2026-12-01", store.Line{SKU: "A", Ordered: 10, Received: 8}, "2 short"},
 		{"overdue nothing in", store.StatusOrdered, "2026-12-01", store.Line{SKU: "A", Ordered: 10}, ""},
-		{"open on time", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 8}, ""},
+		{"partial on time", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 8}, "2 short"},
+		{"partial short rejected", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 300, Received: 100, Rejected: 5}, "200 short, 5 rejected"},
+		{"received short", store.StatusReceived, "2026-12-20", store.Line{SKU: "MUG-IND", Ordered: 96, Received: 87}, "9 short"},
+		{"partial line complete", store.StatusPartiallyReceived, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 10}, ""},
+		{"ordered part in", store.StatusOrdered, "2026-12-20", store.Line{SKU: "A", Ordered: 10, Received: 4}, ""},
+		{"cancelled", store.StatusCancelled, "2026-12-20", store.Line{SKU: "A", Ordered: 10}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			po := store.PO{Status: tt.status, ExpectedDate: tt.expected, Lines: []store.Line{tt.line}}
-			if got := lineNote(c, po, tt.line); got != tt.want {
+			if got := lineNote(po, tt.line); got != tt.want {
 				t.Errorf("lineNote = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestPushedPOMarksShortLines(t *testing.T) {
+	st := openTestStore(t)
+	engine, clock := startEngine(t, st)
+	createPO(t, st, "Acme", store.StatusOrdered, store.LineInput{SKU: "MUG-IND", Ordered: 96})
+	if _, err := engine.RequestPush(buyer, "PO-000001", 0); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the push to be accepted", func() bool {
+		po, _ := st.GetPO("PO-000001")
+		return po.Pushed()
+	})
+	clock.Advance(receiptEvery)
+	waitUntil(t, "the first receipt", func() bool {
+		po, _ := st.GetPO("PO-000001")
+		return po.Status == store.StatusPartiallyReceived
+	})
+	po, _ := st.GetPO("PO-000001")
+	m := newTestModel(t, st, engine, buyer)
+
+	want := itoa(po.Lines[0].Open()) + " short"
+	if view := plainView(m); !strings.Contains(view, want) {
+		t.Errorf("detail of the pushed, partially received PO lacks %q:\n%s", want, view)
 	}
 }
 
