@@ -143,6 +143,9 @@ func (v *integrationsView) activeLines(state wms.Status, width int) []string {
 	if state.LastError != "" {
 		lines = append(lines, wrapIndented(s.Error, "last error: "+state.LastError, 4, width)...)
 	}
+	for _, warning := range state.Warnings {
+		lines = append(lines, wrapIndented(s.Warning, "warning: "+warning, 4, width)...)
+	}
 	imported := "not yet; press i to import the POs that already exist in the WMS"
 	if state.Imported {
 		imported = "done"

@@ -122,19 +122,24 @@ func (m *Model) Close() {
 func (m *Model) setSize(width, height int) {
 	m.width, m.height = max(0, width), max(0, height)
 	m.help.Width = m.width
+	m.layoutPanes()
+}
 
+// layoutPanes sizes the status pane, then shares the room above it between
+// the list and the detail. Stacked, the list takes up to half, less when it
+// has only a few rows, so the detail shows more of the PO.
+func (m *Model) layoutPanes() {
 	statusHeight := 4
 	if m.height >= 40 {
 		statusHeight = 6
 	}
+	if len(m.status.sync.Warnings) > 0 {
+		// Lasting warnings get two more lines, so that one shows whole
+		// beside the notice and the connector line.
+		statusHeight += 2
+	}
 	m.status.SetSize(m.width, statusHeight)
-	m.layoutPanes()
-}
 
-// layoutPanes shares the room above the status pane between the list and
-// the detail. Stacked, the list takes up to half, less when it has only a
-// few rows, so the detail shows more of the PO.
-func (m *Model) layoutPanes() {
 	rest := max(0, m.height-1-m.status.height)
 	if m.width >= 150 {
 		listWidth := m.width * 55 / 100

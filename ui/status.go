@@ -153,9 +153,10 @@ func (p *statusPane) View(focused bool, spin string) string {
 	return p.c.styles.box("3 Status", lines[start:], p.width, p.height, focused)
 }
 
-// content lists, in order: the notice, the connector line, pushes in
-// flight, the engine's last error. The notice comes first so that it shows
-// even in the smallest layout.
+// content lists, in order: the notice, the connector line, the orders
+// import, the engine's lasting warnings, pushes in flight, the engine's
+// last error. The notice comes first so that it shows even in the
+// smallest layout.
 func (p *statusPane) content(spin string) []string {
 	s := p.c.styles
 	var lines []string
@@ -182,6 +183,9 @@ func (p *statusPane) content(spin string) []string {
 	}
 	if p.c.sync == nil {
 		return lines
+	}
+	for _, warning := range p.sync.Warnings {
+		lines = append(lines, wrapIndented(s.Warning, warningMark+" "+warning, 0, p.width-2)...)
 	}
 	var syncLines []string
 	if len(p.sync.InFlight) > 0 {

@@ -36,6 +36,7 @@ type Styles struct {
 	BarEmpty lipgloss.Style
 
 	Error   lipgloss.Style
+	Warning lipgloss.Style
 	Info    lipgloss.Style
 	Success lipgloss.Style
 	Spinner lipgloss.Style
@@ -91,6 +92,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 	s.BarEmpty = r.NewStyle().Foreground(muted)
 
 	s.Error = r.NewStyle().Foreground(red)
+	s.Warning = r.NewStyle().Foreground(amber)
 	s.Info = r.NewStyle().Foreground(blue)
 	s.Success = r.NewStyle().Foreground(green)
 	s.Spinner = r.NewStyle().Foreground(accent)
