@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"poboard/forecast/shopify"
 )
 
 // devstoreExport is a real "Export orders" CSV of a Shopify development
@@ -282,4 +287,35 @@ func TestImportOrdersLargerThanBuffer(t *testing.T) {
 	if suggestions := c2.forecastJSON("--all", "--as-of", "2025-05-24"); len(suggestions) != 0 {
 		t.Errorf("suggestions after the failed import = %v, want none", suggestions)
 	}
+}
+
+// BenchmarkImportOrdersCommand1M runs `poboard import orders` on a
+// generated export of 1,000,000 line rows into a fresh database per
+// iteration: one read into the buffer, then the writes.
+func BenchmarkImportOrdersCommand1M(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "orders.csv")
+	file, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	generated, err := shopify.Generate(file, shopify.GenerateConfig{Seed: 1, SKUs: 2000, Days: 730,
+		End: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Lines: 1_000_000})
+	file.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	b.SetBytes(generated.Bytes)
+	b.ResetTimer()
+
+	for i := range b.N {
+		var stdout, stderr bytes.Buffer
+		db := filepath.Join(dir, fmt.Sprintf("bench%d.db", i))
+		code := run(context.Background(), []string{"--db", db, "import", "orders", "--quiet", path}, strings.NewReader(""), &stdout, &stderr)
+		if code != 0 {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+	b.ReportMetric(float64(generated.Lines)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

@@ -29,11 +29,14 @@ import="env XDG_STATE_HOME=$work/state $work/poboard --db $work/poboard.db impor
 # sqlite3 loads the CSV and sums units per SKU and day. It does not carry
 # Cancelled at down to an order's later rows, so it counts a few lines of
 # cancelled orders that poboard leaves out.
-query="CREATE TABLE daily AS SELECT \"Lineitem sku\" AS sku, substr(\"Created at\", 1, 10) AS day, sum(\"Lineitem quantity\") AS units
-  FROM orders WHERE \"Cancelled at\" = '' AND \"Lineitem requires shipping\" = 'true' GROUP BY 1, 2;"
-sqlite="sqlite3 $work/bench.sqlite -cmd '.mode csv' -cmd '.import $work/orders.csv orders' \"$query\""
+cat >"$work/daily.sql" <<'SQL'
+CREATE TABLE daily AS
+SELECT "Lineitem sku" AS sku, substr("Created at", 1, 10) AS day, sum("Lineitem quantity") AS units
+FROM orders WHERE "Cancelled at" = '' AND "Lineitem requires shipping" = 'true' GROUP BY 1, 2;
+SQL
+sqlite="sqlite3 $work/bench.sqlite -cmd '.mode csv' -cmd '.import $work/orders.csv orders' '.read $work/daily.sql'"
 
-# Wall time: each tool into a fresh database, runs alternating tool by tool.
+# Wall time: each run into a fresh database, all runs of poboard first.
 hyperfine --runs "$runs" --style basic \
   --prepare "rm -f $work/poboard.db" -n "poboard import orders" "$import" \
   --prepare "rm -f $work/bench.sqlite" -n "sqlite3 .import + GROUP BY" "$sqlite"

@@ -185,6 +185,7 @@ func (imp *OrderImport) Add(order DemandOrder) error {
 	if err := order.Validate(); err != nil {
 		return err
 	}
+	// Validate has checked the date.
 	day, _ := dayNumber(order.Date)
 
 	buffered := bufferedOrder{
@@ -275,15 +276,43 @@ func (imp *OrderImport) id(o *bufferedOrder) []byte {
 }
 
 // dayNumber returns the days from 1970-01-01 to a YYYY-MM-DD date.
+// It reads the digits itself rather than calling time.Parse, because an
+// import calls it twice per order.
 func dayNumber(date string) (uint32, error) {
-	day, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return 0, err
+	if len(date) != 10 || date[4] != '-' || date[7] != '-' {
+		return 0, invalidDate(date)
 	}
-	if day.Year() < 1970 {
+	year, okYear := digits(date[0:4])
+	month, okMonth := digits(date[5:7])
+	day, okDay := digits(date[8:10])
+	if !okYear || !okMonth || !okDay || month < 1 || month > 12 || day < 1 {
+		return 0, invalidDate(date)
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day {
+		// time.Date normalized an overflow such as February 30.
+		return 0, invalidDate(date)
+	}
+	if year < 1970 {
 		return 0, errors.New("dates before 1970 are not supported")
 	}
-	return uint32(day.Unix() / 86400), nil
+	return uint32(t.Unix() / 86400), nil
+}
+
+func invalidDate(date string) error {
+	return fmt.Errorf("invalid date %q: write it as YYYY-MM-DD", date)
+}
+
+// digits reads a run of ASCII digits as a number.
+func digits(text string) (int, bool) {
+	n := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] < '0' || text[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(text[i]-'0')
+	}
+	return n, true
 }
 
 func dayDate(number uint32) time.Time {

@@ -313,9 +313,10 @@ func TestInventorySnapshots(t *testing.T) {
 	}
 }
 
-// BenchmarkImportOrders1M writes a generated export of 1,000,000 line rows
-// into a fresh database per iteration, reading it with the streaming reader
-// as `poboard import orders` does in its second pass.
+// BenchmarkImportOrders1M imports a generated export of 1,000,000 line
+// rows into a fresh database per iteration: the streaming reader fills an
+// OrderImport, which Finish writes, as `poboard import orders` does for a
+// file that fits its buffer (without its read-ahead goroutine).
 func BenchmarkImportOrders1M(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "orders.csv")
 	file, err := os.Create(path)
@@ -459,5 +460,23 @@ func TestUpgradeLegacyDemand(t *testing.T) {
 	result := importOrders(t, st, "eu", strings.NewReader(overlapHeader+"#1,2025-05-20 10:00:00 +0000,2,Cap,CAP,\n#1,,1,Scarf,,\n"))
 	if result.Unchanged != 1 {
 		t.Errorf("re-import after the upgrade = %+v, want #1 unchanged", result)
+	}
+}
+
+func TestDayNumber(t *testing.T) {
+	valid := map[string]uint32{"1970-01-01": 0, "2024-02-29": 19782, "2025-05-20": 20228}
+	for date, want := range valid {
+		got, err := dayNumber(date)
+		if err != nil || got != want {
+			t.Errorf("dayNumber(%q) = %d, %v; want %d", date, got, err, want)
+		}
+		if back := dayDate(got).Format(time.DateOnly); back != date {
+			t.Errorf("dayDate(%d) = %s, want %s", got, back, date)
+		}
+	}
+	for _, date := range []string{"", "2025-5-20", "2025-13-01", "2025-02-29", "2025-04-31", "2025-00-10", "2025-05-00", "20x5-05-20", "1969-12-31", "2025/05/20"} {
+		if _, err := dayNumber(date); err == nil {
+			t.Errorf("dayNumber(%q) accepted", date)
+		}
 	}
 }

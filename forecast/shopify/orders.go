@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"errors"
 	"io"
 	"strings"
 	"time"
@@ -72,10 +73,31 @@ type OrderReader struct {
 	table   *table
 	columns orderColumns
 	stats   OrderStats
+	// rows and bytes are the table's counts after the last row handed out.
+	rows  int
+	bytes int64
 	// pending is a row already read that starts the next order.
 	pending *rowFields
 	done    bool
+
+	// ahead delivers rows parsed on ReadAhead's goroutine; nil without it.
+	ahead  chan rowBatch
+	stop   chan struct{}
+	batch  rowBatch
+	cursor int
 }
+
+// rowBatch is a run of rows that ReadAhead's goroutine parsed, with the
+// table's counts after the last of them. err is set on the last batch.
+type rowBatch struct {
+	rows  []rowFields
+	err   error
+	count int
+	bytes int64
+}
+
+// rowBatchSize is how many rows ReadAhead's goroutine sends at a time.
+const rowBatchSize = 512
 
 // rowFields is a copy of the fields of one row, so the CSV reader may reuse
 // its buffer.
@@ -121,26 +143,100 @@ func NewOrderReader(r io.Reader) (*OrderReader, error) {
 	return &OrderReader{table: t, columns: c}, nil
 }
 
-// Stats returns the counts so far.
+// Stats returns the counts so far. With ReadAhead, Rows and Bytes run up
+// to rowBatchSize rows ahead of the orders returned, and are exact once
+// Next has returned io.EOF.
 func (o *OrderReader) Stats() OrderStats {
 	stats := o.stats
-	stats.Bytes = o.table.bytesRead()
-	stats.Rows = o.table.rows
+	stats.Bytes = o.bytes
+	stats.Rows = o.rows
 	return stats
 }
 
-func (o *OrderReader) readRow() (*rowFields, error) {
+// ReadAhead parses the CSV on a goroutine of its own from now on, so the
+// parsing overlaps with grouping rows into orders and with what the caller
+// does with each order. A caller that stops before Next returns io.EOF or
+// an error must call Close, or the goroutine waits forever.
+func (o *OrderReader) ReadAhead() {
+	if o.ahead != nil {
+		return
+	}
+	ahead, stop := make(chan rowBatch, 4), make(chan struct{})
+	o.ahead, o.stop = ahead, stop
+	go func() {
+		defer close(ahead)
+		for {
+			batch := rowBatch{rows: make([]rowFields, 0, rowBatchSize)}
+			for len(batch.rows) < rowBatchSize {
+				row, err := o.scanRow()
+				if err != nil {
+					batch.err = err
+					break
+				}
+				batch.rows = append(batch.rows, row)
+			}
+			batch.count, batch.bytes = o.table.rows, o.table.bytesRead()
+			select {
+			case ahead <- batch:
+			case <-stop:
+				return
+			}
+			if batch.err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// Close stops ReadAhead's goroutine. It does not close the underlying
+// reader, and it is safe to call more than once or without ReadAhead.
+func (o *OrderReader) Close() {
+	if o.stop != nil {
+		close(o.stop)
+		o.stop = nil
+	}
+}
+
+// scanRow reads the next row of the table and copies the fields in use.
+func (o *OrderReader) scanRow() (rowFields, error) {
 	if err := o.table.next(); err != nil {
-		return nil, err
+		return rowFields{}, err
 	}
 	t, c := o.table, o.columns
-	return &rowFields{
+	return rowFields{
 		line: t.line, name: t.get(c.name), id: t.get(c.id), created: t.get(c.created),
 		cancelled: t.get(c.cancelled), financial: t.get(c.financial), currency: t.get(c.currency),
 		source: t.get(c.source), terms: t.get(c.terms), quantity: t.get(c.quantity),
 		itemName: t.get(c.itemName), sku: t.get(c.sku), shipping: t.get(c.shipping),
 		vend: t.get(c.vendor), price: t.get(c.price),
 	}, nil
+}
+
+// readRow returns the next row, from the read-ahead batches when
+// ReadAhead runs and from the table otherwise.
+func (o *OrderReader) readRow() (*rowFields, error) {
+	if o.ahead == nil {
+		row, err := o.scanRow()
+		o.rows, o.bytes = o.table.rows, o.table.bytesRead()
+		if err != nil {
+			return nil, err
+		}
+		return &row, nil
+	}
+	for o.cursor >= len(o.batch.rows) {
+		if o.batch.err != nil {
+			return nil, o.batch.err
+		}
+		batch, ok := <-o.ahead
+		if !ok {
+			return nil, errors.New("the orders reader was closed; open the file again to read on")
+		}
+		o.batch, o.cursor = batch, 0
+		o.rows, o.bytes = batch.count, batch.bytes
+	}
+	row := &o.batch.rows[o.cursor]
+	o.cursor++
+	return row, nil
 }
 
 // Next returns the next order, or io.EOF after the last one. A row that
@@ -263,7 +359,9 @@ func parseCreated(text string) (time.Time, string, error) {
 	}
 	for _, layout := range createdLayouts {
 		if t, err := time.Parse(layout, text); err == nil {
-			return t, t.Format(time.DateOnly), nil
+			// Every layout starts with the date as written, which is the
+			// local date, so slicing it out saves formatting it again.
+			return t, text[:len(time.DateOnly)], nil
 		}
 	}
 	return time.Time{}, "", errString("want a time like 2025-05-11 09:55:16 -0400")

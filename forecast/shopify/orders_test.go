@@ -1,14 +1,18 @@
 package shopify
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -354,5 +358,90 @@ func TestEmptyFile(t *testing.T) {
 	_, err := NewOrderReader(strings.NewReader(""))
 	if err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("error = %v, want an empty-file error", err)
+	}
+}
+
+func TestReadAheadMatchesSequential(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := Generate(&buf, GenerateConfig{Seed: 7, SKUs: 30, Days: 90, End: generateEnd, Lines: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	sequential, sequentialStats := readAllOrders(t, bytes.NewReader(buf.Bytes()))
+
+	reader, err := NewOrderReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.ReadAhead()
+	defer reader.Close()
+	var ahead []Order
+	for {
+		order, err := reader.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ahead = append(ahead, order)
+	}
+	if !reflect.DeepEqual(ahead, sequential) {
+		t.Errorf("read ahead: %d orders, sequential %d; the orders differ", len(ahead), len(sequential))
+	}
+	if stats := reader.Stats(); stats != sequentialStats {
+		t.Errorf("stats read ahead = %+v, sequential %+v", stats, sequentialStats)
+	}
+}
+
+func TestReadAheadReportsBadRow(t *testing.T) {
+	input := "Name,Created at,Lineitem quantity,Lineitem sku\n"
+	for i := range 1000 {
+		input += fmt.Sprintf("#%d,2025-05-20 10:00:00 +0000,1,CAP\n", i)
+	}
+	input += "#x,2025-05-20 10:00:00 +0000,many,CAP\n"
+	reader, err := NewOrderReader(strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.ReadAhead()
+	defer reader.Close()
+	for {
+		_, err := reader.Next()
+		if err == io.EOF {
+			t.Fatal("no error for the bad quantity")
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "line 1002") {
+				t.Errorf("error = %v, want line 1002", err)
+			}
+			return
+		}
+	}
+}
+
+func TestReadAheadCloseEarly(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := Generate(&buf, GenerateConfig{Seed: 7, SKUs: 30, Days: 90, End: generateEnd, Lines: 20000}); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	reader, err := NewOrderReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.ReadAhead()
+	if _, err := reader.Next(); err != nil {
+		t.Fatal(err)
+	}
+	reader.Close()
+	reader.Close()
+
+	// The goroutine was blocked on a full channel; Close must end it.
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if now := runtime.NumGoroutine(); now > before {
+		t.Errorf("goroutines = %d after Close, want %d as before ReadAhead", now, before)
 	}
 }
