@@ -29,6 +29,9 @@ type Deps struct {
 	// lipgloss.DefaultRenderer() locally; nil means the default.
 	Renderer *lipgloss.Renderer
 	// Logger writes to the log file, never to the terminal; nil discards.
+	// The board adds no actor field to its lines, so the caller names the
+	// session's actor with Logger.With("actor", name), as the SSH server
+	// does.
 	Logger *log.Logger
 	// Context is the session's lifetime; the change subscription ends with it.
 	Context context.Context

@@ -106,7 +106,7 @@ func importOrdersCmd(c *common, job *ordersImport) tea.Cmd {
 			}
 		}()
 
-		c.logger.Info("orders import started", "file", job.path, "actor", c.actor.Name)
+		c.logger.Info("orders import started", "file", job.path)
 		result, stats, err := job.run(c.ctx, c.store)
 		if err != nil {
 			c.logger.Warn("orders import failed", "file", job.path, "err", err)

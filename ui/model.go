@@ -95,7 +95,7 @@ func New(deps Deps) *Model {
 			sub.Close()
 		}()
 	}
-	c.logger.Debug("board opened", "actor", c.actor.Name, "role", c.actor.Role)
+	c.logger.Debug("board opened", "role", c.actor.Role)
 	return m
 }
 

@@ -182,7 +182,7 @@ func actionCmd(c *common, number, done string, write func() (store.PO, error), f
 		}()
 		po, err := write()
 		if err != nil {
-			c.logger.Warn("write rejected", "po", number, "actor", c.actor.Name, "err", err)
+			c.logger.Warn("write rejected", "po", number, "err", err)
 		}
 		if po.Number != "" {
 			number = po.Number

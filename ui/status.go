@@ -85,7 +85,7 @@ func (p *statusPane) inFlight() bool {
 func (p *statusPane) setNotice(text string, kind noticeKind) {
 	p.notice = notice{text: text, kind: kind}
 	if kind == noticeError {
-		p.c.logger.Warn("shown to user", "actor", p.c.actor.Name, "message", text)
+		p.c.logger.Warn("shown to user", "message", text)
 	}
 }
 
