@@ -32,6 +32,10 @@ func (m *statusMenu) body(c *common) []string {
 		}
 		lines = append(lines, prefix+label+s.Muted.Render(transitionHint(m.po, target)))
 	}
+	if m.po.Locked() {
+		// Closing is the only move a buyer makes here on a pushed PO.
+		lines = append(lines, "", s.Lock.Render(lockMark+" "+m.po.Number+" is locked: other changes are made in "+wmsLabel(m.po)+" and sync back"))
+	}
 	return append(lines, "", s.Muted.Render("enter applies, esc cancels"))
 }
 
