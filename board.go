@@ -28,7 +28,7 @@ func runBoard(ctx context.Context, app *App) error {
 
 	model := ui.New(ui.Deps{
 		Store: app.Store, Engine: app.Engine, Actor: app.Actor,
-		Renderer: lipgloss.DefaultRenderer(), Logger: app.Logger, Context: ctx,
+		Renderer: lipgloss.DefaultRenderer(), Logger: app.Logger.With("actor", app.Actor.Name), Context: ctx,
 		Forecast: app.forecastDefaults(),
 	})
 	program := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx))

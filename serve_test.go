@@ -384,13 +384,12 @@ func TestServeBuyerKeysShowInLeadBoard(t *testing.T) {
 	lead := openBoard(t, s.connect(leadKey), 120, 40)
 	leadMark := lead.waitFor(0, regexp.MustCompile(`No POs are awaiting receipt`))
 
-	// The buyer orders the selected PO from the status menu: its second
-	// entry after Approved is Ordered.
+	// The buyer orders the selected PO from the status menu, which starts
+	// on the forward move, Ordered.
 	buyer := openBoard(t, s.connect(buyerKey), 120, 40)
 	buyerMark := buyer.waitFor(0, regexp.MustCompile(`TEE-BLK-M`))
 	buyer.press("s")
 	buyerMark = buyer.waitFor(buyerMark, regexp.MustCompile(`Ordered`))
-	buyer.press("\x1b[B")
 	buyer.press("\r")
 	buyer.waitFor(buyerMark, regexp.MustCompile(`moved to Ordered`))
 

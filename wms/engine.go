@@ -137,7 +137,11 @@ func (e *Engine) staleLinkWarnings() []string {
 	}
 	var warnings []string
 	for connector, count := range counts {
-		warnings = append(warnings, fmt.Sprintf("%d open POs are linked to %s, which is not the active connector, so they no longer sync; set [wms] connector = %q to follow them, or close them when received", count, connector, connector))
+		subject := fmt.Sprintf("%d open POs are", count)
+		if count == 1 {
+			subject = "1 open PO is"
+		}
+		warnings = append(warnings, fmt.Sprintf("%s linked to %s, which is not the active connector, so they no longer sync; set [wms] connector = %q to follow them, or close them when received", subject, connector, connector))
 		e.log.Warn("open POs linked to an inactive connector", "connector", connector, "pos", count, "active", e.conn.Name())
 	}
 	sort.Strings(warnings)

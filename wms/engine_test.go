@@ -336,7 +336,7 @@ func TestInactiveConnectorLinksWarned(t *testing.T) {
 	}
 
 	warnings := newEngine(st, fastSimulator(st)).Status().Warnings
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "1 open POs are linked to extensiv") {
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "1 open PO is linked to extensiv") {
 		t.Fatalf("warnings = %q", warnings)
 	}
 	if warnings := newEngine(st, &faulty{Connector: renamed{fastSimulator(st), "extensiv"}}).Status().Warnings; len(warnings) != 0 {
