@@ -198,6 +198,15 @@ func writeJSON(out io.Writer, value any) error {
 	return encoder.Encode(value)
 }
 
+// parseOne parses flags and the one positional argument a command takes.
+func parseOne(flags *commandFlags, args []string, stdout io.Writer, what string) (string, error) {
+	positional, err := parseFlags(flags, args, stdout)
+	if err != nil {
+		return "", err
+	}
+	return onePositional(positional, what)
+}
+
 func onePositional(positional []string, what string) (string, error) {
 	if len(positional) != 1 {
 		return "", usagef("expected one %s, got %d arguments", what, len(positional))
@@ -208,11 +217,7 @@ func onePositional(positional []string, what string) (string, error) {
 func poShow(app *App, args []string, stdout, stderr io.Writer) error {
 	flags := newFlagSet("po show", "poboard po show NUMBER [--json]", stdout, stderr)
 	asJSON := flags.Bool("json", false, "write one JSON object")
-	positional, err := parseFlags(flags, args, stdout)
-	if err != nil {
-		return err
-	}
-	number, err := onePositional(positional, "PO number")
+	number, err := parseOne(flags, args, stdout, "PO number")
 	if err != nil {
 		return err
 	}
@@ -358,11 +363,7 @@ func poEdit(app *App, args []string, stdout, stderr io.Writer) error {
 	var removals stringsFlag
 	flags.Var(&lines, "line", "add or change a line, `SKU:QTY[:UNIT_COST]`; repeat for more")
 	flags.Var(&removals, "remove-line", "remove the line with this `SKU`; repeat for more")
-	positional, err := parseFlags(flags, args, stdout)
-	if err != nil {
-		return err
-	}
-	number, err := onePositional(positional, "PO number")
+	number, err := parseOne(flags, args, stdout, "PO number")
 	if err != nil {
 		return err
 	}
@@ -439,11 +440,7 @@ func poStatus(app *App, args []string, stdout, stderr io.Writer) error {
 func poPush(ctx context.Context, app *App, args []string, stdout, stderr io.Writer) error {
 	flags := newFlagSet("po push", "poboard po push NUMBER [--wait]", stdout, stderr)
 	wait := flags.Bool("wait", false, "push now in this process and exit once the WMS has accepted or rejected the PO")
-	positional, err := parseFlags(flags, args, stdout)
-	if err != nil {
-		return err
-	}
-	number, err := onePositional(positional, "PO number")
+	number, err := parseOne(flags, args, stdout, "PO number")
 	if err != nil {
 		return err
 	}
@@ -544,11 +541,7 @@ func runSync(ctx context.Context, app *App, args []string, stdout, stderr io.Wri
 
 func runBackup(app *App, args []string, stdout, stderr io.Writer) error {
 	flags := newFlagSet("backup", "poboard backup FILE   (FILE - writes the copy to stdout)", stdout, stderr)
-	positional, err := parseFlags(flags, args, stdout)
-	if err != nil {
-		return err
-	}
-	path, err := onePositional(positional, "backup file")
+	path, err := parseOne(flags, args, stdout, "backup file")
 	if err != nil {
 		return err
 	}
