@@ -34,7 +34,7 @@ const (
 )
 
 // sesAlphas are the smoothing weights MethodSES chooses from per SKU.
-var sesAlphas = [...]float64{0.02, 0.05, 0.1, 0.2, 0.3}
+var sesAlphas = [...]float64{0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3}
 
 // holtWeights are the level and trend weights MethodHolt chooses from.
 var holtWeights = [...]struct{ alpha, beta float64 }{
