@@ -258,7 +258,10 @@ func writePO(out io.Writer, po store.PO) {
 			flags = append(flags, fmt.Sprintf("over %d", over))
 		}
 		if line.Rejected > 0 {
-			flags = append(flags, "rejected")
+			flags = append(flags, fmt.Sprintf("%d rejected", line.Rejected))
+		}
+		if receiving := po.Status == store.StatusPartiallyReceived || po.Status == store.StatusReceived || po.Status == store.StatusClosed; receiving && line.Open() > 0 {
+			flags = append(flags, fmt.Sprintf("%d short", line.Open()))
 		}
 		fmt.Fprintf(table, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", line.SKU, orDash(line.Description), line.Ordered,
 			line.Received, line.Rejected, store.FormatMoney(line.UnitCost, po.Currency), strings.Join(flags, ", "))

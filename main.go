@@ -77,8 +77,10 @@ Usage:
   poboard po list|show|create|edit|status|push|receive  manage POs from scripts
   poboard sync [--once] [--import-existing]             sync with the WMS
   poboard import orders|products|inventory FILE...      import Shopify exports
+  poboard import map NAME SKU                           count lines named NAME as SKU
   poboard forecast [--json] [--supplier NAME]           restock suggestions
-  poboard backup FILE                                   copy the database while in use
+  poboard backup FILE | -                               consistent copy of the database
+                                                        (while serve runs: ssh -p PORT HOST backup - > FILE)
   poboard version                                       print the version
 
 Run "poboard COMMAND --help" for a command's options.
@@ -121,8 +123,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 
+	// Help needs no database, so it works while another process holds it.
+	if len(rest) > 0 && asksForHelp(rest) {
+		app := &App{Actor: localActor(), Config: defaultConfig(), Logger: log.New(io.Discard)}
+		if rest[0] == "serve" {
+			return runServe(ctx, app, rest[1:], stdout, stderr)
+		}
+		return runCommand(ctx, app, rest, stdin, stdout, stderr)
+	}
+
 	app, err := openApp(global, readOnlyCommand(rest))
 	if err != nil {
+		var locked *store.LockedDBError
+		if errors.As(err, &locked) && rest[0] == "backup" && locked.ServeAddr != "" {
+			host, port := locked.Connect()
+			err = fmt.Errorf("%w; for a backup while it runs: ssh -p %s %s backup - > FILE", err, port, host)
+		}
 		return fail(stderr, err)
 	}
 	defer app.close()
@@ -195,6 +211,20 @@ func fail(stderr io.Writer, err error) int {
 
 // errFlagParse marks a flag error that the flag package already printed.
 var errFlagParse = errors.New("invalid flags")
+
+// asksForHelp reports whether args hold -h, -help or --help before a
+// lone "--" ends the flags.
+func asksForHelp(args []string) bool {
+	for _, arg := range args {
+		switch arg {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
 
 // readOnlyCommand reports whether args name a command that only reads the
 // database, so a missing database file is a mistake (a wrong --db), not a

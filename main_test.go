@@ -292,3 +292,50 @@ func TestCLIListEmptyStatus(t *testing.T) {
 		t.Fatalf("list printed %q", out)
 	}
 }
+
+func TestCLIHelpWhileDatabaseHeld(t *testing.T) {
+	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
+	st, err := store.Open(c.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, args := range [][]string{{"po", "--help"}, {"po", "show", "--help"}, {"serve", "--help"}, {"backup", "--help"},
+		{"sync", "--help"}, {"import", "orders", "--help"}, {"forecast", "--help"}} {
+		code, stdout, stderr := c.run(args...)
+		if code != 0 || !strings.Contains(stdout, "Usage") {
+			t.Errorf("poboard %s with the database held: exit %d stdout %q stderr %q", strings.Join(args, " "), code, stdout, stderr)
+		}
+	}
+}
+
+func TestCLIShowMarksShortLines(t *testing.T) {
+	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:10", "--line", "B:5")
+	c.ok("po", "status", "1", "approved")
+	c.ok("po", "status", "1", "ordered")
+	c.ok("po", "receive", "1", "A:7:1")
+	out := c.ok("po", "show", "1")
+	if !strings.Contains(out, "1 rejected, 3 short") || !strings.Contains(out, "5 short") {
+		t.Fatalf("po show does not mark short lines:\n%s", out)
+	}
+}
+
+func TestCLIBackupWhileServingHints(t *testing.T) {
+	c := newCLI(t)
+	c.ok("po", "create", "--supplier", "Acme", "--line", "A:1")
+	st, err := store.Open(c.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.WriteServeMarker("127.0.0.1:2345"); err != nil {
+		t.Fatal(err)
+	}
+	defer st.RemoveServeMarker()
+	code, _, stderr := c.run("backup", filepath.Join(c.dir, "copy.db"))
+	if code != 1 || !strings.Contains(stderr, "ssh -p 2345 localhost backup - > FILE") {
+		t.Fatalf("exit %d stderr %q", code, stderr)
+	}
+}

@@ -98,10 +98,16 @@ type LockedDBError struct {
 
 func (e *LockedDBError) Error() string {
 	if e.ServeAddr != "" {
-		host, port := splitHostPort(e.ServeAddr)
+		host, port := e.Connect()
 		return fmt.Sprintf("database %s is in use by `poboard serve`; connect to the running board with: ssh -p %s %s", e.Path, port, host)
 	}
 	return fmt.Sprintf("database %s is in use by another poboard process; close it, or if it is `poboard serve`, connect with: ssh -p 23234 localhost", e.Path)
+}
+
+// Connect returns the host and port to pass to `ssh -p PORT HOST` to
+// reach the `poboard serve` that holds the file.
+func (e *LockedDBError) Connect() (host, port string) {
+	return splitHostPort(e.ServeAddr)
 }
 
 func splitHostPort(addr string) (host, port string) {
