@@ -201,6 +201,10 @@ func TestFlowRestock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitText(t, tm, "PO-000001 +50 on 2026-12-14")
+	// The plan and the chart's arrivals are read one after the other, so
+	// a frame may show the arrival before the plan counts the PO as in
+	// transit. The board re-reads after each change, so wait for the row
+	// that counts the 50 units too.
+	waitText(t, tm, "PO-000001 +50 on 2026-12-14", "TEE-BLK-M       2.00      20      50       0")
 	golden.RequireEqual(t, finalView(t, tm))
 }
