@@ -77,7 +77,6 @@ func TestLockedPOOtherMovesShowLock(t *testing.T) {
 		key      string
 	}{
 		{"status of ordered", 0, "s"},
-		{"edit of partially received", 40, "e"},
 		{"push of partially received", 40, "p"},
 		{"receipt of partially received", 40, "R"},
 		{"receipt of received", 100, "R"},

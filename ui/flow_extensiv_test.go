@@ -80,7 +80,7 @@ func TestFlowPushToExtensiv(t *testing.T) {
 	sendKeys(tm, "r")
 	waitText(t, tm, "40/100")
 	sendKeys(tm, "e")
-	waitText(t, tm, "Extensiv")
+	waitText(t, tm, "Notes of PO-000001")
 
 	got, err := st.GetPO(po.Number)
 	if err != nil {

@@ -118,8 +118,8 @@ func TestFlowCreateToReceived(t *testing.T) {
 	}
 }
 
-// TestFlowLockedEdit shows the store's lock message when e is pressed on a
-// pushed PO.
+// TestFlowLockedEdit opens the notes form when e is pressed on a pushed
+// PO, which says where the other fields change.
 func TestFlowLockedEdit(t *testing.T) {
 	st := openTestStore(t)
 	engine, _ := startEngine(t, st)
@@ -135,7 +135,8 @@ func TestFlowLockedEdit(t *testing.T) {
 	tm := startBoard(t, st, engine, buyer, 80, 24)
 	waitText(t, tm, "Locked: in Simulated warehouse")
 	sendKeys(tm, "e")
-	waitText(t, tm, "and it will sync back")
+	waitText(t, tm, "Notes of PO-000001")
+	tm.Type("call the dock first")
 	golden.RequireEqual(t, finalView(t, tm))
 }
 

@@ -199,3 +199,110 @@ func TestReceiptFormReloadsWhenStale(t *testing.T) {
 		t.Errorf("received = %d, want 50", po.Lines[0].Received)
 	}
 }
+
+func TestNotesFormWhereOnlyNotesChange(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup stores the PO that e is pressed on.
+		setup func(t *testing.T, st *store.Store) store.PO
+		// reason is what the form says about the other fields.
+		reason string
+	}{
+		{
+			name:   "locked ordered",
+			setup:  func(t *testing.T, st *store.Store) store.PO { return pushedPO(t, st, 0) },
+			reason: "PO-000001 is locked because it was pushed to Simulated warehouse. Supplier, dates, lines and status change in Simulated warehouse",
+		},
+		{
+			name:   "locked partially received",
+			setup:  func(t *testing.T, st *store.Store) store.PO { return pushedPO(t, st, 40) },
+			reason: "change in Simulated warehouse, and sync back here",
+		},
+		{
+			name: "push in progress",
+			setup: func(t *testing.T, st *store.Store) store.PO {
+				po := createPO(t, st, "Acme", store.StatusOrdered)
+				po, err := st.RequestPush(buyer, po.Number, 0, "simulator", "Simulated warehouse")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return po
+			},
+			reason: "PO-000001 is locked while its push to Simulated warehouse is in progress",
+		},
+		{
+			name:   "closed, never pushed",
+			setup:  func(t *testing.T, st *store.Store) store.PO { return createPO(t, st, "Acme", store.StatusCancelled) },
+			reason: "PO-000001 is Cancelled, so its supplier, dates and lines no longer change",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openTestStore(t)
+			po := tt.setup(t, st)
+			m := newTestModel(t, st, nil, buyer)
+
+			press(m, "e")
+			if m.mode != modeForm {
+				t.Fatalf("mode after e = %v; notice %q", m.mode, m.status.notice.text)
+			}
+			view := flatView(m)
+			for _, want := range []string{"Notes of PO-000001", tt.reason, "never sent to the supplier or the WMS"} {
+				if !strings.Contains(view, flat(want)) {
+					t.Errorf("notes form lacks %q:\n%s", want, plainView(m))
+				}
+			}
+			press(m, "ctrl+n")
+			if rows := len(m.form.grid.rows); rows != 1 {
+				t.Errorf("notes form has %d rows after ctrl+n, want the notes row alone", rows)
+			}
+
+			typeText(m, "call the dock before delivery")
+			press(m, "enter", "enter")
+			if m.mode != modeBoard {
+				t.Fatalf("notes not saved: form error %q", m.form.grid.err)
+			}
+			got, err := st.GetPO(po.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Notes != "call the dock before delivery" {
+				t.Errorf("notes = %q", got.Notes)
+			}
+			if got.Status != po.Status || len(got.Lines) != 1 || got.Lines[0].Ordered != 100 {
+				t.Errorf("saving notes changed the PO: %s, lines %+v", got.Status, got.Lines)
+			}
+			if !strings.Contains(m.status.notice.text, "PO-000001 notes saved") {
+				t.Errorf("notice = %q", m.status.notice.text)
+			}
+		})
+	}
+}
+
+func TestNotesFormReloadsWhenStale(t *testing.T) {
+	st := openTestStore(t)
+	po := pushedPO(t, st, 0)
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "e")
+	typeText(m, "mine")
+
+	// The WMS reports a receipt while the buyer types.
+	update := store.RemoteUpdate{Number: po.Number, Connector: "simulator", RemoteID: "SIM-1", AsOf: testNow,
+		Lines: []store.RemoteLine{{SKU: "TEE-BLK-M", Ordered: 100, Received: 30}}}
+	if _, _, err := st.ApplyRemote(update); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "enter", "enter")
+	if !m.form.grid.stale {
+		t.Fatalf("save over a newer version did not go stale: error %q", m.form.grid.err)
+	}
+	press(m, "ctrl+r")
+	if m.mode != modeForm || m.form.notesOnly == "" {
+		t.Fatalf("ctrl+r left mode %v, notes only %q; want the notes form again", m.mode, m.form.notesOnly)
+	}
+	typeText(m, "mine")
+	press(m, "enter", "enter")
+	if got, _ := st.GetPO(po.Number); got.Notes != "mine" {
+		t.Errorf("notes after reload = %q, want %q; form error %q", got.Notes, "mine", m.form.grid.err)
+	}
+}

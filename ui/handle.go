@@ -246,8 +246,10 @@ func (m *Model) openEditForm() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if err := editableError(po); err != nil {
-		m.status.setError(err)
+	// Notes are never pushed, so they stay editable where nothing else is.
+	if editableError(po) != nil {
+		m.form = newNotesForm(m.c, po)
+		m.mode = modeForm
 		return nil
 	}
 	m.form = newPOForm(m.c, &po)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"poboard/store"
 )
@@ -29,11 +30,15 @@ const (
 )
 
 // poForm creates a PO or edits one: supplier, expected date, currency,
-// notes and lines (SKU, description, quantity, unit cost).
+// notes and lines (SKU, description, quantity, unit cost). On a PO whose
+// other fields cannot change here, it edits the notes alone.
 type poForm struct {
 	grid formGrid
 	// editing is the PO being edited; nil for a new PO.
 	editing *store.PO
+	// notesOnly is why only the notes can change, as shown in the form;
+	// "" for the full form.
+	notesOnly string
 }
 
 func newPOForm(c *common, editing *store.PO) *poForm {
@@ -59,6 +64,31 @@ func newPOForm(c *common, editing *store.PO) *poForm {
 	return f
 }
 
+// newNotesForm returns a form that edits the notes of po alone. The store
+// accepts notes on every PO, locked or not, because notes are never pushed.
+func newNotesForm(c *common, po store.PO) *poForm {
+	f := &poForm{editing: &po, notesOnly: notesOnlyReason(po), grid: formGrid{c: c, errRow: -1}}
+	f.grid.rows = []formRow{
+		{label: "Notes", cells: []textInput{c.newInput("not sent to the supplier or the WMS", po.Notes, 500)}},
+	}
+	f.grid.setFocus(0)
+	return f
+}
+
+// notesOnlyReason returns why the full form cannot edit po and where its
+// other fields change.
+func notesOnlyReason(po store.PO) string {
+	switch {
+	case po.PushPending():
+		return fmt.Sprintf("%s is locked while its push to %s is in progress. Supplier, dates, lines and status change in %s once the push is done, and sync back here.",
+			po.Number, wmsLabel(po), wmsLabel(po))
+	case po.Locked():
+		return fmt.Sprintf("%s is locked because it was pushed to %s. Supplier, dates, lines and status change in %s, and sync back here.",
+			po.Number, wmsLabel(po), wmsLabel(po))
+	}
+	return fmt.Sprintf("%s is %s, so its supplier, dates and lines no longer change.", po.Number, po.Status.Label())
+}
+
 func (f *poForm) lineRow(sku, description, qty, cost string) formRow {
 	c := f.grid.c
 	return formRow{label: "Line", line: true, widths: []int{18, 0, 9, 12}, cells: []textInput{
@@ -70,6 +100,9 @@ func (f *poForm) lineRow(sku, description, qty, cost string) formRow {
 }
 
 func (f *poForm) title() string {
+	if f.notesOnly != "" {
+		return "Notes of " + f.editing.Number
+	}
 	if f.editing != nil {
 		return "Edit " + f.editing.Number
 	}
@@ -82,7 +115,7 @@ func (f *poForm) update(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
 	if f.grid.stale && f.editing != nil && key.Matches(msg, f.grid.c.keys.Reload) {
 		return loadFormPOCmd(f.grid.c, f.editing.Number, originForm), false
 	}
-	cmd, submit, cancel := f.grid.update(msg, true, func() formRow { return f.lineRow("", "", "", "") })
+	cmd, submit, cancel := f.grid.update(msg, f.notesOnly == "", func() formRow { return f.lineRow("", "", "", "") })
 	if cancel {
 		return nil, true
 	}
@@ -95,6 +128,9 @@ func (f *poForm) update(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
 // save validates the form and returns the Cmd that writes it.
 func (f *poForm) save() tea.Cmd {
 	c := f.grid.c
+	if f.notesOnly != "" {
+		return f.saveNotes()
+	}
 	header := f.grid.rows
 	supplier := header[rowSupplier].value(0)
 	expected := header[rowExpected].value(0)
@@ -122,6 +158,17 @@ func (f *poForm) save() tea.Cmd {
 		Lines: lines, ReplaceLines: true}
 	return actionCmd(c, po.Number, "saved", func() (store.PO, error) {
 		return c.store.EditPO(c.actor, po.Number, po.Version, edit)
+	}, originForm)
+}
+
+// saveNotes returns the Cmd that writes the notes alone.
+func (f *poForm) saveNotes() tea.Cmd {
+	c := f.grid.c
+	po := *f.editing
+	notes := f.grid.rows[0].value(0)
+	f.grid.saving = true
+	return actionCmd(c, po.Number, "notes saved", func() (store.PO, error) {
+		return c.store.EditPO(c.actor, po.Number, po.Version, store.Edit{Notes: &notes})
 	}, originForm)
 }
 
@@ -189,6 +236,12 @@ func (f *poForm) fieldOf(err *store.ValidationError) (row, cell int, ok bool) {
 // view renders the form in width×height cells.
 func (f *poForm) view(width, height int) string {
 	s := f.grid.c.styles
+	if f.notesOnly != "" {
+		// Wrapped here rather than by the grid, which indents continuation lines.
+		intro := strings.Split(ansi.Wordwrap(f.notesOnly, max(1, width-2), ""), "\n")
+		intro = append(intro, s.Muted.Render("Notes stay on this board: they are never sent to the supplier or the WMS."), "")
+		return f.grid.view(f.title(), intro, width, height)
+	}
 	intro := []string{s.Muted.Render("Lines: SKU, description, quantity in units, unit cost in the PO's currency."), ""}
 	return f.grid.view(f.title(), intro, width, height)
 }

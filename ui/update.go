@@ -266,7 +266,8 @@ func (m *Model) onFormPO(msg formPOMsg) tea.Cmd {
 	if err != nil {
 		m.c.logger.Error("reading PO for the form failed", "po", msg.number, "err", err)
 	}
-	if err == nil && msg.origin == originForm {
+	notesOnly := msg.origin == originForm && m.form.notesOnly != ""
+	if err == nil && msg.origin == originForm && !notesOnly {
 		err = editableError(msg.po)
 	}
 	if err == nil && msg.origin == originReceipt {
@@ -278,10 +279,14 @@ func (m *Model) onFormPO(msg formPOMsg) tea.Cmd {
 
 	po := msg.po
 	note := "loaded " + po.Number + " as " + po.UpdatedBy + " left it at " + m.c.clock(po.UpdatedAt) + "; make your changes again, then save"
-	if msg.origin == originForm {
+	switch {
+	case notesOnly:
+		m.form = newNotesForm(m.c, po)
+		m.form.grid.note = note
+	case msg.origin == originForm:
 		m.form = newPOForm(m.c, &po)
 		m.form.grid.note = note
-	} else {
+	default:
 		m.receipt = newReceiptForm(m.c, po)
 		m.receipt.grid.note = note
 	}

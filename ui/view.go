@@ -27,7 +27,7 @@ func (m *Model) View() string {
 	case modeHelp:
 		body, footer = m.helpView(full), []key.Binding{withHelp(m.c.keys.Back, "esc/?", "close help")}
 	case modeForm:
-		body, footer = m.form.view(m.width, full), m.form.grid.keys(true)
+		body, footer = m.form.view(m.width, full), m.form.grid.keys(m.form.notesOnly == "")
 	case modeReceipt:
 		body, footer = m.receipt.view(m.width, full), m.receipt.grid.keys(true)
 	case modeIntegrations:
