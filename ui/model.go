@@ -138,7 +138,13 @@ func (m *Model) layoutPanes() {
 		// beside the notice and the connector line.
 		statusHeight += 2
 	}
+	// A long notice grows the pane, up to a third of the screen, so that
+	// it shows whole above the connector line.
 	m.status.SetSize(m.width, statusHeight)
+	if need := m.status.headLines() + 2; need > statusHeight {
+		statusHeight = min(need, max(statusHeight, m.height/3))
+		m.status.SetSize(m.width, statusHeight)
+	}
 
 	rest := max(0, m.height-1-m.status.height)
 	if m.width >= 150 {

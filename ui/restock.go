@@ -40,6 +40,9 @@ type restockView struct {
 	cursorSKU string
 	offset    int
 	selected  map[string]bool
+	// detailRows is the height of the part below the table in the last
+	// frame, which sets how many rows the table scrolls by.
+	detailRows int
 
 	// prompt reads the path of the orders file to import; nil when closed.
 	prompt *textInput

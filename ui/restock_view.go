@@ -27,9 +27,15 @@ const (
 	colChartLabel = 12
 )
 
-// restockDetailLines is the height of the part below the table: the
-// selected SKU, its why, the two charts, warnings and the import line.
+// restockDetailLines is the least height of the part below the table:
+// the selected SKU, its why, the two charts, warnings and the import
+// line. Long warnings and messages make it taller, as far as
+// restockMinTableLines leaves room.
 const restockDetailLines = 12
+
+// restockMinTableLines is the least height of the table: its header and
+// three rows.
+const restockMinTableLines = 4
 
 // Marks of the restock table's first columns.
 const (
@@ -48,7 +54,9 @@ var methodNames = map[forecast.Method]string{
 	forecast.MethodNone:          "none",
 }
 
-func (v *restockView) detailHeight() int { return restockDetailLines }
+// detailHeight returns the height of the part below the table as last
+// drawn, restockDetailLines before the first frame.
+func (v *restockView) detailHeight() int { return max(v.detailRows, restockDetailLines) }
 
 // title returns the view's title with its counts.
 func (v *restockView) title() string {
@@ -67,9 +75,13 @@ func (v *restockView) title() string {
 // view renders the restock view in width×height cells; job is the import
 // running in this session, nil when none.
 func (v *restockView) view(width, height int, job *ordersImport, spin string) string {
-	v.SetSize(width, height)
 	s := v.c.styles
 	inner := width - 2
+	// The detail goes first: its height sets how many rows the table has.
+	detail := v.detail(inner, height-2-restockMinTableLines, job, spin)
+	v.detailRows = len(detail)
+	v.SetSize(width, height)
+	top := max(0, height-2-len(detail))
 
 	var body []string
 	switch {
@@ -78,18 +90,18 @@ func (v *restockView) view(width, height int, job *ordersImport, spin string) st
 	case !v.loaded:
 		body = append(body, s.Muted.Render(spin+" building restock suggestions…"))
 	case len(v.rows) == 0:
-		body = append(body, v.emptyText()...)
+		body = append(body, v.emptyText(inner)...)
 	default:
 		body = append(body, v.table(inner)...)
 	}
-	for len(body) < height-2-restockDetailLines {
+	for len(body) < top {
 		body = append(body, "")
 	}
-	body = append(body[:height-2-restockDetailLines], v.detail(inner, job, spin)...)
+	body = append(body[:top], detail...)
 	return s.box(v.title(), body, width, height, true)
 }
 
-func (v *restockView) emptyText() []string {
+func (v *restockView) emptyText(inner int) []string {
 	s := v.c.styles
 	lines := []string{
 		s.Bold.Render("No demand history yet."),
@@ -97,14 +109,15 @@ func (v *restockView) emptyText() []string {
 		"  " + s.Help.ShortKey.Render("poboard import orders FILE"),
 		"or press " + s.Help.ShortKey.Render("i") + " to import a Shopify \"Export orders\" CSV here.",
 	}
-	return append(lines, v.unmappedText()...)
+	return append(lines, v.unmappedText(inner)...)
 }
 
-func (v *restockView) unmappedText() []string {
+func (v *restockView) unmappedText(inner int) []string {
 	if len(v.unmapped) == 0 {
 		return nil
 	}
-	return []string{v.c.styles.Muted.Render(fmt.Sprintf("%d product names on order lines match no SKU, so their demand is left out; map each with `poboard import map NAME SKU`.", len(v.unmapped)))}
+	text := fmt.Sprintf("%d product names on order lines match no SKU, so their demand is left out; map each with `poboard import map NAME SKU`.", len(v.unmapped))
+	return wrapIndented(v.c.styles.Muted, text, 0, inner)
 }
 
 // table renders the header and the rows that fit, from the scroll offset.
@@ -217,19 +230,24 @@ func (v *restockView) skuLine(suggestion forecast.Suggestion, why int, colour bo
 
 // detail renders the lines below the table: the selected SKU, its why,
 // recent demand, projected stock with the next PO's arrival, warnings,
-// and the import's prompt, progress or result.
-func (v *restockView) detail(inner int, job *ordersImport, spin string) []string {
+// and the import's prompt, progress or result. It returns at least
+// restockDetailLines lines and at most room; when the lines do not fit,
+// the SKU's last lines give way to the foot.
+func (v *restockView) detail(inner, room int, job *ordersImport, spin string) []string {
 	s := v.c.styles
 	lines := []string{s.Muted.Render(strings.Repeat("─", inner))}
 
 	if suggestion, ok := v.current(); ok {
 		lines = append(lines, v.skuDetail(suggestion, inner)...)
 	}
+	room = max(room, 2)
 	foot := v.footLines(inner, job, spin)
-	for len(lines) < restockDetailLines-len(foot) {
+	foot = foot[:min(len(foot), room-1)]
+	lines = lines[:min(len(lines), room-len(foot))]
+	for len(lines)+len(foot) < min(restockDetailLines, room) {
 		lines = append(lines, "")
 	}
-	return append(lines[:restockDetailLines-len(foot)], foot...)
+	return append(lines, foot...)
 }
 
 // skuDetail is the selected SKU's part of the detail: 9 lines at most.
@@ -271,11 +289,10 @@ func (v *restockView) skuDetail(suggestion forecast.Suggestion, inner int) []str
 	)
 	lines = append(lines, padRight("", colChartLabel)+v.arrivalMarker(suggestion, horizon, cells, inner-colChartLabel))
 
-	for i, warning := range suggestion.Warnings {
-		if i == 2 {
-			break
+	for _, warning := range suggestion.Warnings {
+		for _, line := range wrapHanging(warningMark+" "+warning, inner, 2) {
+			lines = append(lines, s.Flag.Render(line))
 		}
-		lines = append(lines, s.Flag.Render(fit(warningMark+" "+warning, inner)))
 	}
 	return lines
 }
@@ -304,29 +321,20 @@ func (v *restockView) footLines(inner int, job *ordersImport, spin string) []str
 	switch {
 	case v.prompt != nil:
 		v.prompt.Width = max(1, inner-len(v.prompt.Prompt)-1)
-		return []string{v.prompt.View(), s.Muted.Render("Orders are filed under the store name \"" + importStoreName + "\"; the path is on the machine running poboard.")}
+		hint := "Orders are filed under the store name \"" + importStoreName + "\"; the path is on the machine running poboard."
+		return append([]string{v.prompt.View()}, wrapIndented(s.Muted, hint, 0, inner)...)
 	case job.running():
 		progress := job.snapshot()
-		return []string{
-			s.Spinner.Render(spin) + " " + s.progressBar(progress, min(40, inner-8)),
-			fit(progressText(progress), inner),
-		}
+		return append([]string{s.Spinner.Render(spin) + " " + s.progressBar(progress, min(40, inner-8))},
+			wrapHanging(progressText(progress), inner, 2)...)
 	case v.note.text != "":
 		style := s.Success
 		if v.note.kind == noticeError {
 			style = s.Error
 		}
-		wrapped := strings.Split(ansi.Wordwrap(v.note.text, inner, ""), "\n")
-		if len(wrapped) > 2 {
-			wrapped[1] = ansi.Truncate(strings.Join(wrapped[1:], " "), inner, "…")
-			wrapped = wrapped[:2]
-		}
-		for i := range wrapped {
-			wrapped[i] = style.Render(wrapped[i])
-		}
-		return wrapped
+		return wrapIndented(style, v.note.text, 0, inner)
 	}
-	return v.unmappedText()
+	return v.unmappedText(inner)
 }
 
 // perDay formats units per day with two significant decimals below 10.

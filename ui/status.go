@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"poboard/store"
 	"poboard/wms"
@@ -153,14 +152,19 @@ func (p *statusPane) View(focused bool, spin string) string {
 	return p.c.styles.box("3 Status", lines[start:], p.width, p.height, focused)
 }
 
-// content lists, in order: the notice, the connector line, the orders
-// import, the engine's lasting warnings, pushes in flight, the engine's
-// last error. The notice comes first so that it shows even in the
-// smallest layout.
-func (p *statusPane) content(spin string) []string {
-	s := p.c.styles
-	var lines []string
+// headLines returns how many lines the notice and the connector line
+// take at the pane's width.
+func (p *statusPane) headLines() int {
+	return len(p.noticeLines()) + len(p.connectorLines())
+}
 
+// noticeLines wraps the notice to the pane's width. Long errors wrap
+// rather than lose their advice at the edge.
+func (p *statusPane) noticeLines() []string {
+	if p.notice.text == "" {
+		return nil
+	}
+	s := p.c.styles
 	style := s.Info
 	switch p.notice.kind {
 	case noticeError:
@@ -168,15 +172,22 @@ func (p *statusPane) content(spin string) []string {
 	case noticeSuccess:
 		style = s.Success
 	}
-	if p.notice.text != "" {
-		// Long errors wrap rather than lose their advice at the edge.
-		wrapped := ansi.Wordwrap(p.notice.text, max(10, p.width-2), "")
-		for _, line := range strings.Split(wrapped, "\n") {
-			lines = append(lines, style.Render(line))
-		}
-	}
+	return wrapIndented(style, p.notice.text, 0, max(10, p.width-2))
+}
 
-	lines = append(lines, wrapHanging(p.connectorLine()+s.Muted.Render("  ·  you: "+p.c.actor.Name+" ("+string(p.c.actor.Role)+")"), p.width-2, 2)...)
+// connectorLines are the connector's state and who the user is.
+func (p *statusPane) connectorLines() []string {
+	s := p.c.styles
+	return wrapHanging(p.connectorLine()+s.Muted.Render("  ·  you: "+p.c.actor.Name+" ("+string(p.c.actor.Role)+")"), p.width-2, 2)
+}
+
+// content lists, in order: the notice, the connector line, the orders
+// import, the engine's lasting warnings, pushes in flight, the engine's
+// last error. The notice comes first so that it shows even in the
+// smallest layout.
+func (p *statusPane) content(spin string) []string {
+	s := p.c.styles
+	lines := append(p.noticeLines(), p.connectorLines()...)
 	if job := p.c.importJob; job.running() {
 		progress := job.snapshot()
 		lines = append(lines, wrapHanging(s.Spinner.Render(spin)+" "+s.progressBar(progress, 10)+" "+progressText(progress), p.width-2, 2)...)

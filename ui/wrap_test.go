@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -154,5 +156,93 @@ func TestDetailNoteUsesDescriptionRoom(t *testing.T) {
 		if width >= 100 && !strings.Contains(plainView(m), "Tee black M") {
 			t.Errorf("%d columns: detail lost the description:\n%s", width, m.View())
 		}
+	}
+}
+
+// unmappedCSV writes an orders export of orders orders, one a day before
+// testNow, each with one line of a product that has no SKU; names product
+// names take turns.
+func unmappedCSV(orders, names int) string {
+	var b strings.Builder
+	b.WriteString(ordersHeader)
+	for d := orders; d >= 1; d-- {
+		date := testNow.AddDate(0, 0, -d).Format(time.DateOnly)
+		fmt.Fprintf(&b, "#U-%d,%s 10:00:00 +0000,1,Gift card %d,,Acme Textiles,\n", d, date, d%names)
+	}
+	return b.String()
+}
+
+func TestLongTextWrapsAtMinimumSize(t *testing.T) {
+	tests := []struct {
+		name   string
+		width  int
+		height int
+		// setup brings the board to the screen under test and returns the
+		// text that must show whole.
+		setup func(t *testing.T, st *store.Store, m *Model) string
+	}{
+		{
+			name: "import summary in status pane", width: 80, height: 24,
+			setup: func(t *testing.T, st *store.Store, m *Model) string {
+				path := writeFile(t, "orders.csv", unmappedCSV(19, 9))
+				press(m, "f", "i")
+				typeText(m, path)
+				press(m, "enter", "esc")
+				return "imported " + path + ": 19 orders (19 new, 0 updated, 0 unchanged, 0 cancelled and left out of demand); 9 product names match no SKU"
+			},
+		},
+		{
+			name: "import prompt hint", width: 80, height: 24,
+			setup: func(t *testing.T, st *store.Store, m *Model) string {
+				press(m, "f", "i")
+				return `Orders are filed under the store name "default"; the path is on the machine running poboard.`
+			},
+		},
+		{
+			name: "bad row error", width: 80, height: 24,
+			setup: func(t *testing.T, st *store.Store, m *Model) string {
+				csv := ordersHeader + "#1,2026-12-01 10:00:00 +0000,two,Tee,TEE-BLK-M,Acme,\n"
+				press(m, "f", "i")
+				typeText(m, writeFile(t, "orders.csv", csv))
+				press(m, "enter")
+				return `line 2: invalid Lineitem quantity "two": want a whole number of units, 0 or more; fix the row and import the file again (nothing from it was imported)`
+			},
+		},
+		{
+			name: "restock warning", width: 80, height: 24,
+			setup: func(t *testing.T, st *store.Store, m *Model) string {
+				importDemand(t, st, demandCSV("MUG-IND", "Kyoto Ceramics", 1, 120))
+				press(m, "f")
+				return "! on hand unknown: no inventory snapshot lists this SKU, so it counts as 0; import one with `poboard import inventory FILE`"
+			},
+		},
+		{
+			name: "restock warning at 120 columns", width: 120, height: 40,
+			setup: func(t *testing.T, st *store.Store, m *Model) string {
+				importDemand(t, st, demandCSV("MUG-IND", "Kyoto Ceramics", 1, 120))
+				press(m, "f")
+				return "! on hand unknown: no inventory snapshot lists this SKU, so it counts as 0; import one with `poboard import inventory FILE`"
+			},
+		},
+		{
+			name: "unmapped names hint", width: 80, height: 24,
+			setup: func(t *testing.T, st *store.Store, m *Model) string {
+				importDemand(t, st, demandCSV("MUG-IND", "Kyoto Ceramics", 1, 120))
+				importDemand(t, st, unmappedCSV(19, 9))
+				press(m, "f")
+				return "9 product names on order lines match no SKU, so their demand is left out; map each with `poboard import map NAME SKU`."
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openTestStore(t)
+			m := newTestModel(t, st, nil, buyer)
+			send(m, tea.WindowSizeMsg{Width: tt.width, Height: tt.height})
+			want := tt.setup(t, st, m)
+			if view := flatView(m); !strings.Contains(view, flat(want)) {
+				t.Errorf("view lacks %q:\n%s", want, m.View())
+			}
+		})
 	}
 }
