@@ -232,9 +232,10 @@ func (imp *OrderImport) itemOf(line DemandLine) uint32 {
 	return i
 }
 
-// Size returns the bytes the buffer holds, an estimate of its memory.
+// Size returns the bytes the buffer has allocated, counting the spare
+// capacity that appends leave, as an estimate of its memory.
 func (imp *OrderImport) Size() int {
-	return len(imp.text) + len(imp.orders)*24 + len(imp.lines)*8
+	return cap(imp.text) + cap(imp.orders)*24 + cap(imp.lines)*8
 }
 
 // Discard empties the buffer without writing it.
@@ -382,7 +383,9 @@ func (imp *OrderImport) write(skipUnchanged bool) error {
 		}
 	}
 
-	imp.orders, imp.lines, imp.text = imp.orders[:0], imp.lines[:0], imp.text[:0]
+	// Dropping the slices returns their memory and resets Size, which
+	// counts capacity, so a caller that flushes on Size starts afresh.
+	imp.orders, imp.lines, imp.text = nil, nil, nil
 	imp.result.Orders += result.Orders
 	imp.result.New += result.New
 	imp.result.Updated += result.Updated

@@ -223,6 +223,9 @@ func TestFlushMergesSplitOrder(t *testing.T) {
 	if err := imp.Flush(); err != nil {
 		t.Fatal(err)
 	}
+	if imp.Size() != 0 {
+		t.Errorf("buffer after Flush = %d bytes, want 0", imp.Size())
+	}
 	// HAT is first seen after the flush; #1 goes on in the next part.
 	add("#2", "HAT", 1)
 	add("#1", "SCARF", 3)
