@@ -356,8 +356,8 @@ func (m *Model) syncNow() {
 		m.status.setNotice("sync is off in this process; start poboard with a WMS connector to sync", noticeError)
 		return
 	}
+	m.status.setSyncNotice(m.c.sync.Info().Label)
 	m.c.sync.SyncNow()
-	m.status.setNotice("sync with "+m.c.sync.Info().Label+" requested", noticeInfo)
 }
 
 // handleDialog handles keys while the status menu or the push confirmation

@@ -88,3 +88,60 @@ func TestNoticeClearsWhenItsPOChanges(t *testing.T) {
 		t.Errorf("notice = %q after PO-000002 changed again, want none", m.status.notice.text)
 	}
 }
+
+func TestSyncNoticeFollowsSync(t *testing.T) {
+	st := openTestStore(t)
+	engine, _ := startEngine(t, st)
+	m := newTestModel(t, st, engine, buyer)
+	waitUntil(t, "the first poll", func() bool { return !engine.Status().LastSync.IsZero() })
+	send(m, changesMsg{{Sync: true}})
+
+	press(m, "r")
+	if m.status.notice.text != "sync with Simulated warehouse requested" {
+		t.Fatalf("notice after r = %q", m.status.notice.text)
+	}
+	requested := engine.Status().LastSync
+	waitUntil(t, "a sync after the request", func() bool { return engine.Status().LastSync.After(requested) })
+	// The engine announces each sync on the hub; this board's
+	// subscription is closed, so deliver the announcement.
+	send(m, changesMsg{{Sync: true}})
+
+	if strings.Contains(m.status.notice.text, "requested") {
+		t.Errorf("notice still says requested after the sync: %q", m.status.notice.text)
+	}
+	if !strings.Contains(m.status.notice.text, "sync with Simulated warehouse finished") || m.status.notice.kind != noticeSuccess {
+		t.Errorf("notice = %q (kind %v), want the sync finished", m.status.notice.text, m.status.notice.kind)
+	}
+}
+
+func TestSyncNoticeShowsSyncError(t *testing.T) {
+	st := openTestStore(t)
+	srv, engine := startExtensiv(t, st)
+	// Extensiv is asked for changes only while a PO is linked to it.
+	po := createPO(t, st, "Acme", store.StatusOrdered)
+	if _, err := engine.RequestPush(buyer, po.Number, 0); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the push to be accepted", func() bool {
+		po, _ := st.GetPO(po.Number)
+		return po.Pushed()
+	})
+	m := newTestModel(t, st, engine, buyer)
+	// With its server gone, the next poll fails.
+	srv.Close()
+
+	press(m, "r")
+	waitUntil(t, "the poll to fail", func() bool { return engine.Status().LastError != "" })
+	send(m, changesMsg{{Sync: true}})
+
+	lastError := engine.Status().LastError
+	if !strings.HasPrefix(m.status.notice.text, lastError) || m.status.notice.kind != noticeError {
+		t.Errorf("notice = %q (kind %v), want the error %q", m.status.notice.text, m.status.notice.kind, lastError)
+	}
+	if !strings.Contains(m.status.notice.text, "press r to try again") {
+		t.Errorf("notice = %q, want what to do next", m.status.notice.text)
+	}
+	if view := plainView(m); strings.Contains(view, "last sync error") {
+		t.Errorf("the error shows twice:\n%s", view)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -33,6 +34,16 @@ type notice struct {
 	version uint64
 	// push is the PO's push state then, "" when it was never pushed.
 	push store.PushState
+	// sync is the engine's state when the user requested a sync, nil
+	// when the notice is not about one.
+	sync *syncRequest
+}
+
+// syncRequest is the engine's last sync and last error when the user
+// requested a sync, which later states are compared with.
+type syncRequest struct {
+	lastSync  time.Time
+	lastError string
 }
 
 // statusPane shows the sync engine's state, pushes in flight, the last
@@ -73,6 +84,36 @@ func (p statusPane) FullHelp() [][]key.Binding {
 func (p *statusPane) refresh() {
 	if p.c.sync != nil {
 		p.sync = p.c.sync.Status()
+		p.followSync()
+	}
+}
+
+// setSyncNotice says that a sync was requested, until followSync finds
+// its outcome. Call it before the request, so that a sync that ends
+// meanwhile is not mistaken for an earlier one.
+func (p *statusPane) setSyncNotice(label string) {
+	status := p.c.sync.Status()
+	p.setNotice("sync with "+label+" requested", noticeInfo)
+	p.notice.sync = &syncRequest{lastSync: status.LastSync, lastError: status.LastError}
+}
+
+// followSync replaces the notice of a sync request once the engine's
+// last sync moves past the request, or with the engine's error once a
+// new one appears.
+//
+// NOTE: a sync that fails with the same error as before the request
+// changes neither, so that notice stays until the next key.
+func (p *statusPane) followSync() {
+	request := p.notice.sync
+	if request == nil {
+		return
+	}
+	label := p.c.sync.Info().Label
+	switch {
+	case p.sync.LastSync.After(request.lastSync):
+		p.setNotice("sync with "+label+" finished; receipts and changes are up to date", noticeSuccess)
+	case p.sync.LastError != "" && p.sync.LastError != request.lastError:
+		p.setNotice(p.sync.LastError+"; press r to try again, or w to check the connection", noticeError)
 	}
 }
 
@@ -202,7 +243,9 @@ func (p *statusPane) content(spin string) []string {
 	if len(p.sync.InFlight) > 0 {
 		syncLines = append(syncLines, s.Spinner.Render(spin)+" pushing: "+strings.Join(p.sync.InFlight, ", "))
 	}
-	if p.sync.LastError != "" {
+	// A failed sync the user requested shows its error in the notice
+	// already.
+	if p.sync.LastError != "" && !strings.HasPrefix(p.notice.text, p.sync.LastError) {
 		syncLines = append(syncLines, wrapIndented(s.Error, "last sync error: "+p.sync.LastError, 0, p.width-2)...)
 	}
 	return append(lines, wrapBody(syncLines, p.width-2)...)
