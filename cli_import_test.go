@@ -16,7 +16,7 @@ import (
 )
 
 // devstoreExport is a real "Export orders" CSV of a Shopify development
-// store; testdata/shopify/SOURCES.md says where it comes from.
+// store. testdata/shopify/SOURCES.md gives its origin and licence.
 const devstoreExport = "testdata/shopify/orders_export_devstore.csv"
 
 // devstoreAsOf is a week after the export's last order, so its demand is

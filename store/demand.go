@@ -257,8 +257,8 @@ func (imp *OrderImport) Flush() error {
 func (imp *OrderImport) Finish() (OrderImportResult, error) {
 	if len(imp.orders) > 0 {
 		// An import written in one go can leave unchanged orders as they
-		// are; after an earlier flush, every order must carry this run's
-		// number so that later parts of a split order merge with it.
+		// are. After an earlier flush, every order must carry this run's
+		// number, so that later parts of a split order merge with it.
 		if err := imp.write(imp.flushes == 0); err != nil {
 			return imp.result, err
 		}
