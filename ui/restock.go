@@ -44,6 +44,11 @@ type restockView struct {
 	// frame, which sets how many rows the table scrolls by.
 	detailRows int
 
+	// filter narrows the table to the SKUs whose SKU, description or
+	// supplier contains its text; filtering is true while it takes keys.
+	filter    textInput
+	filtering bool
+
 	// prompt reads the path of the orders file to import; nil when closed.
 	prompt *textInput
 	// note is the last result or error shown at the foot of the view.
@@ -81,7 +86,11 @@ type draftsMsg struct {
 }
 
 func newRestockView(c *common) *restockView {
-	return &restockView{c: c, selected: map[string]bool{}}
+	filter := newTextInput(c.styles)
+	filter.Prompt = "/ "
+	filter.Placeholder = "SKU, description or supplier"
+	filter.CharLimit = 64
+	return &restockView{c: c, selected: map[string]bool{}, filter: filter}
 }
 
 // loadPlanCmd builds the restock plan as of the board's clock, with the
@@ -158,14 +167,24 @@ func (v *restockView) setPlan(msg planMsg) tea.Cmd {
 	return nil
 }
 
+// buildRows lays out the table: each supplier's header, then its SKUs
+// that the filter shows. A supplier none of whose SKUs shows is left out.
 func (v *restockView) buildRows() {
 	v.rows = v.rows[:0]
+	query := v.query()
 	known := map[string]bool{}
 	for g, group := range v.plan.Groups {
-		v.rows = append(v.rows, restockRow{group: g, suggestion: -1})
+		shown := false
 		for i, s := range group.Suggestions {
-			v.rows = append(v.rows, restockRow{group: g, suggestion: i})
 			known[s.SKU] = true
+			if !matchesRestock(query, s) {
+				continue
+			}
+			if !shown {
+				v.rows = append(v.rows, restockRow{group: g, suggestion: -1})
+				shown = true
+			}
+			v.rows = append(v.rows, restockRow{group: g, suggestion: i})
 		}
 	}
 	for sku := range v.selected {
@@ -183,10 +202,42 @@ func (v *restockView) buildRows() {
 			}
 		}
 	}
-	if v.cursor >= 0 {
+	// While a filter hides the SKU the user moved to, cursorSKU keeps it,
+	// so that the cursor returns to it once the filter clears.
+	if v.cursor >= 0 && (query == "" || v.cursorSKU == "") {
 		v.cursorSKU = v.suggestionAt(v.cursor).SKU
 	}
 	v.scroll()
+}
+
+// query returns the filter's text in lower case.
+func (v *restockView) query() string {
+	return strings.ToLower(strings.TrimSpace(v.filter.Value()))
+}
+
+// matchesRestock reports whether a suggestion's SKU, description or
+// supplier contains query, which is in lower case.
+func matchesRestock(query string, s forecast.Suggestion) bool {
+	if query == "" {
+		return true
+	}
+	for _, field := range []string{s.SKU, s.Description, s.Supplier} {
+		if strings.Contains(strings.ToLower(field), query) {
+			return true
+		}
+	}
+	return false
+}
+
+// shownCount returns how many SKUs the filter shows.
+func (v *restockView) shownCount() int {
+	count := 0
+	for _, row := range v.rows {
+		if row.suggestion >= 0 {
+			count++
+		}
+	}
+	return count
 }
 
 // suggestionAt returns the suggestion of a SKU row.
@@ -237,9 +288,19 @@ func (v *restockView) move(delta int) {
 	v.scroll()
 }
 
-// tableHeight returns the rows of the table that fit above the detail.
+// tableHeight returns the rows of the table that fit above the detail,
+// below the header and the filter line when it shows.
 func (v *restockView) tableHeight() int {
-	return max(1, v.height-2-1-v.detailHeight())
+	height := v.height - 2 - 1 - v.detailHeight()
+	if v.filterShown() {
+		height--
+	}
+	return max(1, height)
+}
+
+// filterShown reports whether the filter line shows above the table.
+func (v *restockView) filterShown() bool {
+	return v.filtering || v.query() != ""
 }
 
 func (v *restockView) scroll() {
@@ -281,21 +342,24 @@ func (v *restockView) toggle() {
 	}
 }
 
-// selectNeeded selects every SKU with a suggested quantity, or clears the
-// selection when all of them are selected already.
+// selectNeeded selects every SKU with a suggested quantity that the
+// filter shows, or unselects them when all of them are selected already.
 func (v *restockView) selectNeeded() {
 	var needed []string
 	all := true
-	for _, group := range v.plan.Groups {
-		for _, s := range group.Suggestions {
-			if s.Needed() {
-				needed = append(needed, s.SKU)
-				all = all && v.selected[s.SKU]
-			}
+	for i, row := range v.rows {
+		if row.suggestion < 0 {
+			continue
+		}
+		if s := v.suggestionAt(i); s.Needed() {
+			needed = append(needed, s.SKU)
+			all = all && v.selected[s.SKU]
 		}
 	}
 	if all {
-		clear(v.selected)
+		for _, sku := range needed {
+			delete(v.selected, sku)
+		}
 		return
 	}
 	for _, sku := range needed {
@@ -362,10 +426,24 @@ func (v *restockView) update(msg tea.KeyMsg) (cmd tea.Cmd, action restockAction)
 		}
 		return cmd, restockNone
 	}
+	if v.filtering {
+		return v.updateFilter(msg), restockNone
+	}
 
 	switch {
+	case msg.Type == tea.KeyEsc && v.query() != "":
+		v.filter.SetValue("")
+		v.buildRows()
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Restock):
 		return nil, restockClose
+	case key.Matches(msg, k.Filter):
+		v.filtering = true
+		v.scroll()
+		return v.filter.Focus(), restockNone
+	case v.c.readOnly() && key.Matches(msg, k.Select, k.SelectAll, k.CreateDrafts, k.Settings, k.ImportOrders):
+		// Say at once that nothing here can change, before rows are
+		// selected for nothing.
+		return nil, restockReadOnly
 	case key.Matches(msg, k.Up):
 		v.move(-1)
 	case key.Matches(msg, k.Down):
@@ -393,6 +471,31 @@ func (v *restockView) update(msg tea.KeyMsg) (cmd tea.Cmd, action restockAction)
 	return nil, restockNone
 }
 
+// updateFilter handles a key while the filter takes keys: enter keeps the
+// filter, esc clears it, ↑ and ↓ move in the table.
+func (v *restockView) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg.Type {
+	case tea.KeyEsc:
+		v.filter.SetValue("")
+		v.filter.Blur()
+		v.filtering = false
+		v.buildRows()
+	case tea.KeyEnter:
+		v.filter.Blur()
+		v.filtering = false
+		v.scroll()
+	case tea.KeyUp:
+		v.move(-1)
+	case tea.KeyDown:
+		v.move(1)
+	default:
+		v.filter, cmd = v.filter.Update(msg)
+		v.buildRows()
+	}
+	return cmd
+}
+
 // restockAction is the step a key in the restock view requests of the Model.
 type restockAction int
 
@@ -403,6 +506,9 @@ const (
 	restockOpenSettings
 	restockOpenImport
 	restockStartImport
+	// restockReadOnly explains that a read-only actor cannot change
+	// anything here.
+	restockReadOnly
 )
 
 // keys returns the bindings the restock view shows in its footer.
@@ -411,11 +517,19 @@ func (v *restockView) keys() []key.Binding {
 	if v.prompt != nil {
 		return []key.Binding{withHelp(k.Open, "enter", "import"), withHelp(k.Back, "esc", "cancel")}
 	}
-	if v.c.readOnly() {
-		return []key.Binding{k.Up, k.Down, withHelp(k.Back, "esc", "back")}
+	if v.filtering {
+		return []key.Binding{withHelp(k.Open, "enter", "keep filter"), withHelp(k.Back, "esc", "clear filter")}
 	}
-	return []key.Binding{k.Select, withHelp(k.SelectAll, "a", "all"), withHelp(k.CreateDrafts, "enter", "drafts"),
-		k.Settings, withHelp(k.ImportOrders, "i", "import"), withHelp(k.Back, "esc", "back")}
+	back := withHelp(k.Back, "esc", "back")
+	if v.query() != "" {
+		back = withHelp(k.Back, "esc", "clear filter")
+	}
+	if v.c.readOnly() {
+		return []key.Binding{k.Up, k.Down, withHelp(k.Filter, "/", "filter"), back}
+	}
+	return []key.Binding{withHelp(k.Select, "space", "select and move down"), withHelp(k.SelectAll, "a", "select all to order"),
+		withHelp(k.Filter, "/", "filter"), withHelp(k.CreateDrafts, "enter", "create drafts"),
+		k.Settings, withHelp(k.ImportOrders, "i", "import orders"), back}
 }
 
 // openPrompt shows the file path prompt.

@@ -34,6 +34,8 @@ func (m *Model) handleRestockKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openImportPrompt()
 	case restockStartImport:
 		return m.startImport()
+	case restockReadOnly:
+		m.rejectReadOnly()
 	}
 	return cmd
 }

@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"poboard/forecast"
 	"poboard/forecast/shopify"
@@ -281,6 +285,10 @@ func TestRestockSettingsForm(t *testing.T) {
 	}
 	m.settings.grid.rows[rowLeadTime].cells[cellOverride].SetValue("20")
 	m.settings.grid.rows[rowMOQ].cells[cellSupplierTerm].SetValue("100")
+	// The error took the focus to its field.
+	for !m.settings.grid.onSave() {
+		press(m, "tab")
+	}
 	press(m, "enter")
 
 	if m.mode != modeRestock {
@@ -385,13 +393,16 @@ func TestRestockWarehouseIsReadOnly(t *testing.T) {
 		t.Fatalf("warehouse lead cannot open the restock view")
 	}
 	want := (&store.ForbiddenError{Actor: warehouse.Name, Role: warehouse.Role}).Error()
-	for _, keys := range [][]string{{"i"}, {"e"}, {" ", "enter"}} {
+	for _, keys := range [][]string{{"i"}, {"e"}, {" "}, {"a"}, {"enter"}} {
 		press(m, keys...)
 		if m.restock.prompt != nil || m.mode != modeRestock {
 			t.Errorf("%q opened the prompt or a form for a warehouse lead", keys)
 		}
 		if m.restock.note.text != want {
 			t.Errorf("%q: note = %q, want %q", keys, m.restock.note.text, want)
+		}
+		if len(m.restock.selected) != 0 {
+			t.Errorf("%q selected %v for a warehouse lead", keys, m.restock.selected)
 		}
 	}
 	if count, _ := st.CountPOs(); count != 0 {
@@ -436,5 +447,152 @@ func TestStockChartMarksStockout(t *testing.T) {
 	}
 	if got := markerLine(3, 4, 4, 6, "PO-1"); got != "PO-1 ▲" {
 		t.Errorf("marker without room on the right = %q", got)
+	}
+}
+
+func TestRestockFilter(t *testing.T) {
+	st := restockStore(t)
+	importDemand(t, st, demandCSV("TEE-WHT-S", "Acme Textiles", 1, 120))
+	if _, err := st.ImportProducts([]store.Product{{SKU: "MUG-IND", Title: "Indigo mug", Vendor: "Kyoto Ceramics"}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"tee-", []string{"TEE-BLK-M", "TEE-WHT-S"}},
+		{"WHT", []string{"TEE-WHT-S"}},
+		{"indigo", []string{"MUG-IND"}},
+		{"kyoto", []string{"MUG-IND"}},
+		{"acme", []string{"TEE-BLK-M", "TEE-WHT-S"}},
+		{"nothing like it", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			m := newTestModel(t, st, nil, buyer)
+			press(m, "f", "/")
+			typeText(m, tt.query)
+			press(m, "enter")
+
+			var shown []string
+			for i, row := range m.restock.rows {
+				if row.suggestion >= 0 {
+					shown = append(shown, m.restock.suggestionAt(i).SKU)
+				}
+			}
+			slices.Sort(shown)
+			if !slices.Equal(shown, tt.want) {
+				t.Errorf("filter %q shows %v, want %v", tt.query, shown, tt.want)
+			}
+			view := plainView(m)
+			if !strings.Contains(view, fmt.Sprintf("%d shown", len(tt.want))) {
+				t.Errorf("title lacks the count shown:\n%s", view)
+			}
+			if len(tt.want) == 0 && !strings.Contains(view, "press esc to clear the filter") {
+				t.Errorf("no hint when nothing matches:\n%s", view)
+			}
+
+			press(m, "esc")
+			if m.mode != modeRestock {
+				t.Fatalf("esc with a filter closed the view, want it to clear the filter")
+			}
+			if got := m.restock.shownCount(); got != 3 {
+				t.Errorf("after esc %d SKUs show, want all 3", got)
+			}
+			press(m, "esc")
+			if m.mode != modeBoard {
+				t.Errorf("second esc left mode %v, want the board", m.mode)
+			}
+		})
+	}
+}
+
+func TestRestockFilterSelectsShownOnly(t *testing.T) {
+	st := restockStore(t)
+	importDemand(t, st, demandCSV("TEE-WHT-S", "Acme Textiles", 1, 120))
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "f")
+	before, _ := m.restock.current()
+	press(m, "/")
+	typeText(m, "kyoto")
+	press(m, "enter", "a")
+	if len(m.restock.selected) != 1 || !m.restock.selected["MUG-IND"] {
+		t.Errorf("a under filter kyoto selected %v, want MUG-IND alone", m.restock.selected)
+	}
+	// As in the PO list, the cursor returns to the SKU the user moved to
+	// last once the filter no longer hides it.
+	press(m, "esc")
+	if s, _ := m.restock.current(); s.SKU != before.SKU {
+		t.Errorf("cursor after clearing the filter is on %q, want %q where it was", s.SKU, before.SKU)
+	}
+
+	press(m, "/")
+	typeText(m, "tee-")
+	press(m, "enter", "G")
+	moved, _ := m.restock.current()
+	press(m, "esc")
+	if s, _ := m.restock.current(); s.SKU != moved.SKU {
+		t.Errorf("cursor after clearing the filter is on %q, want %q chosen under the filter", s.SKU, moved.SKU)
+	}
+}
+
+func TestRestockFooterExplainsKeys(t *testing.T) {
+	st := restockStore(t)
+	m := newTestModel(t, st, nil, buyer)
+	send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, "f")
+	view := m.View()
+	lines := strings.Split(view, "\n")
+	if len(lines) != 24 {
+		t.Errorf("view has %d lines, want 24", len(lines))
+	}
+	for _, want := range []string{"space select and move down", "/ filter", "enter create drafts", "esc back"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("footer lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+func TestTrimFloatNeverNegativeZero(t *testing.T) {
+	tests := []struct {
+		units float64
+		want  string
+	}{
+		{-0.04, "0"},
+		{math.Copysign(0, -1), "0"},
+		{0.04, "0"},
+		{-1.26, "-1.3"},
+		{2, "2"},
+		{0.96, "1"},
+		{12.5, "12.5"},
+	}
+	for _, tt := range tests {
+		if got := trimFloat(tt.units); got != tt.want {
+			t.Errorf("trimFloat(%v) = %q, want %q", tt.units, got, tt.want)
+		}
+	}
+}
+
+func TestSettingsNegativeShowsAtField(t *testing.T) {
+	st := restockStore(t)
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "f")
+	moveTo(t, m, "TEE-BLK-M")
+	press(m, "e")
+	m.settings.grid.rows[rowLeadTime].cells[cellSupplierTerm].SetValue("-3")
+	for !m.settings.grid.onSave() {
+		press(m, "tab")
+	}
+	press(m, "enter")
+
+	want := "lead time of Acme Textiles must be 0 or more, not -3; leave it blank to inherit"
+	if m.settings.grid.err != want {
+		t.Errorf("form error = %q, want %q", m.settings.grid.err, want)
+	}
+	if row, cell := m.settings.grid.position(m.settings.grid.focus); row != rowLeadTime || cell != cellSupplierTerm {
+		t.Errorf("focus is on row %d cell %d, want the supplier's lead time", row, cell)
+	}
+	if below := lineAfter(plainView(m), "Lead time, days"); !strings.Contains(below, "must be 0 or more") {
+		t.Errorf("line below the lead time row = %q, want the error:\n%s", below, plainView(m))
 	}
 }

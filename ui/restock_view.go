@@ -66,6 +66,9 @@ func (v *restockView) title() string {
 	}
 	all, needed := v.skuCount()
 	title += fmt.Sprintf(" · %d SKUs, %d to order", all, needed)
+	if v.query() != "" {
+		title += fmt.Sprintf(" · %d shown", v.shownCount())
+	}
 	if len(v.selected) > 0 {
 		title += fmt.Sprintf(" · %d selected", len(v.selected))
 	}
@@ -84,11 +87,17 @@ func (v *restockView) view(width, height int, job *ordersImport, spin string) st
 	top := max(0, height-2-len(detail))
 
 	var body []string
+	if v.filterShown() {
+		v.filter.Width = max(1, inner-len(v.filter.Prompt)-1)
+		body = append(body, v.filter.View())
+	}
 	switch {
 	case v.err != nil && !v.loaded:
 		body = append(body, s.Error.Render("building restock suggestions failed: "+v.err.Error()+"; check the log file"))
 	case !v.loaded:
 		body = append(body, s.Muted.Render(spin+" building restock suggestions…"))
+	case len(v.rows) == 0 && v.query() != "":
+		body = append(body, s.Muted.Render(fit("No SKU, description or supplier contains "+quote(v.query())+"; press esc to clear the filter.", inner)))
 	case len(v.rows) == 0:
 		body = append(body, v.emptyText(inner)...)
 	default:
@@ -348,12 +357,17 @@ func perDay(units float64) string {
 	return fmt.Sprintf("%.0f", units)
 }
 
-// trimFloat formats units without a decimal when whole.
+// trimFloat formats units with one decimal, without it when whole. A
+// value that rounds to zero reads "0", never "-0" or "-0.0".
 func trimFloat(units float64) string {
-	if units == math.Trunc(units) {
-		return fmt.Sprintf("%.0f", units)
+	rounded := math.Round(units*10) / 10
+	if rounded == 0 {
+		return "0"
 	}
-	return fmt.Sprintf("%.1f", units)
+	if rounded == math.Trunc(rounded) {
+		return fmt.Sprintf("%.0f", rounded)
+	}
+	return fmt.Sprintf("%.1f", rounded)
 }
 
 func methodName(method forecast.Method) string {

@@ -205,7 +205,8 @@ func (f *settingsForm) values() (store.SupplierSettings, store.SKUSettings, erro
 		currency = store.DefaultCurrency
 	}
 	if !store.ValidCurrency(currency) {
-		return supplier, sku, fmt.Errorf("currency %q is not a three-letter ISO 4217 code; type one such as EUR or USD", currency)
+		return supplier, sku, &fieldError{row: rowSupplierCurrency,
+			err: fmt.Errorf("currency %q is not a three-letter ISO 4217 code; type one such as EUR or USD", currency)}
 	}
 
 	var err error
@@ -225,11 +226,11 @@ func (f *settingsForm) values() (store.SupplierSettings, store.SKUSettings, erro
 		row := rows[field.row]
 		if field.supplier != nil {
 			if *field.supplier, err = optionalCount(field.name+" of "+supplierName(supplier.Name), row.value(cellSupplierTerm)); err != nil {
-				return supplier, sku, err
+				return supplier, sku, &fieldError{row: field.row, cell: cellSupplierTerm, err: err}
 			}
 		}
 		if *field.sku, err = optionalCount(field.name+" of "+sku.SKU, row.value(cellOverride)); err != nil {
-			return supplier, sku, err
+			return supplier, sku, &fieldError{row: field.row, cell: cellOverride, err: err}
 		}
 	}
 	for _, field := range []struct {
@@ -239,7 +240,7 @@ func (f *settingsForm) values() (store.SupplierSettings, store.SKUSettings, erro
 	}{{rowMOQ, "MOQ", &supplier.MOQ}, {rowCasePack, "case pack", &supplier.CasePack}} {
 		value, err := optionalCount(field.name+" of "+supplierName(supplier.Name), rows[field.row].value(cellSupplierTerm))
 		if err != nil {
-			return supplier, sku, err
+			return supplier, sku, &fieldError{row: field.row, cell: cellSupplierTerm, err: err}
 		}
 		if value != nil {
 			*field.target = *value
@@ -248,20 +249,21 @@ func (f *settingsForm) values() (store.SupplierSettings, store.SKUSettings, erro
 
 	if text := rows[rowMinOrder].value(0); text != "" {
 		if supplier.MinOrderValue, err = store.ParseMoney(text, currency); err != nil {
-			return supplier, sku, fmt.Errorf("minimum order value: %w", err)
+			return supplier, sku, &fieldError{row: rowMinOrder, err: fmt.Errorf("minimum order value: %w", err)}
 		}
 	}
 	if text := rows[rowUnitCost].value(0); text != "" {
 		cost, err := store.ParseMoney(text, currency)
 		if err != nil {
-			return supplier, sku, fmt.Errorf("unit cost of %s: %w", sku.SKU, err)
+			return supplier, sku, &fieldError{row: rowUnitCost, err: fmt.Errorf("unit cost of %s: %w", sku.SKU, err)}
 		}
 		sku.UnitCost = &cost
 	}
 	sku.Supplier = rows[rowSKUSupplier].value(0)
 
 	if supplier.Name == "" && supplierSet(supplier) {
-		return supplier, sku, fmt.Errorf("%s has no supplier, so supplier terms cannot be saved; type its supplier in \"SKU's supplier\", save, then edit the terms", sku.SKU)
+		return supplier, sku, &fieldError{row: rowSKUSupplier,
+			err: fmt.Errorf("%s has no supplier, so supplier terms cannot be saved; type its supplier in \"SKU's supplier\", save, then edit the terms", sku.SKU)}
 	}
 	return supplier, sku, nil
 }
@@ -278,8 +280,11 @@ func optionalCount(name, text string) (*int, error) {
 		return nil, nil
 	}
 	n, err := strconv.Atoi(text)
-	if err != nil || n < 0 {
+	if err != nil {
 		return nil, fmt.Errorf("%s %q is not a whole number; type 0 or more, or leave it blank to inherit", name, text)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("%s must be 0 or more, not %d; leave it blank to inherit", name, n)
 	}
 	return &n, nil
 }

@@ -33,7 +33,11 @@ func (m *Model) View() string {
 	case modeIntegrations:
 		body, footer = m.integrations.view(m.width, full, m.spin()), m.integrations.keys()
 	case modeRestock:
-		body, footer = m.restock.view(m.width, full, m.c.importJob, m.spin()), m.restock.keys()
+		// The restock view has more keys than 80 columns hold, so its key
+		// help wraps instead of cutting keys off.
+		lines := m.wrapFooter(m.restock.keys())
+		body = m.restock.view(m.width, m.height-len(lines), m.c.importJob, m.spin())
+		return body + "\n" + strings.Join(lines, "\n")
 	case modeSettings:
 		body, footer = m.settings.view(m.width, full), formKeys(m.c.keys, false)
 	default:
@@ -49,6 +53,26 @@ func (m *Model) footer(help string) string {
 		return help
 	}
 	return ansi.Truncate(help, m.width, "…")
+}
+
+// wrapFooter renders the key help of keys in as many lines of the
+// terminal's width as it needs, breaking between keys.
+func (m *Model) wrapFooter(keys []key.Binding) []string {
+	// Measured without a width, bubbles' help renders every key instead
+	// of ending the line with "…".
+	full := m.help
+	full.Width = 0
+	var lines []string
+	var line []key.Binding
+	for _, binding := range keys {
+		candidate := append(append([]key.Binding(nil), line...), binding)
+		if len(line) > 0 && lipgloss.Width(full.ShortHelpView(candidate)) > m.width {
+			lines = append(lines, full.ShortHelpView(line))
+			candidate = []key.Binding{binding}
+		}
+		line = candidate
+	}
+	return append(lines, m.footer(full.ShortHelpView(line)))
 }
 
 // boardView renders the three panes and the focused pane's key help.
