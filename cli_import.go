@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,22 @@ func runImport(ctx context.Context, app *App, args []string, stdout, stderr io.W
 	if len(args) == 0 {
 		return fail(stderr, usagef("missing import kind; usage:\n%s", importUsage))
 	}
+	if asksForHelp(args) {
+		app.Actor.Role = store.RoleBuyer
+	}
+	if app.Actor.Role == store.RoleWarehouse {
+		return report(stderr, app, &store.ForbiddenError{Actor: app.Actor.Name, Role: app.Actor.Role})
+	}
 	var err error
+	switch args[0] {
+	case "orders", "products", "inventory":
+		var cleanup func()
+		args, cleanup, err = spoolStdin(app, args)
+		if err != nil {
+			return report(stderr, app, err)
+		}
+		defer cleanup()
+	}
 	switch args[0] {
 	case "orders":
 		err = importOrdersCommand(ctx, app, args[1:], stdout, stderr)
@@ -46,6 +62,44 @@ func runImport(ctx context.Context, app *App, args []string, stdout, stderr io.W
 		err = usagef("unknown import kind %q; use orders, products, inventory or map", args[0])
 	}
 	return report(stderr, app, err)
+}
+
+// spoolStdin replaces a FILE argument of "-" with a temporary copy of
+// standard input, named stdin.csv, because an orders import may read its
+// file twice. Over SSH the files are on the client's side, so "-" is the
+// only FILE a remote import may name. cleanup removes the copy.
+func spoolStdin(app *App, args []string) ([]string, func(), error) {
+	cleanup := func() {}
+	out := append([]string(nil), args...)
+	for i, arg := range out[1:] {
+		switch {
+		case arg == "-":
+			if app.Stdin == nil {
+				return nil, cleanup, usagef("no standard input to read the %s export from", args[0])
+			}
+			dir, err := os.MkdirTemp("", "poboard-import-")
+			if err != nil {
+				return nil, cleanup, fmt.Errorf("cannot make a temporary folder for standard input: %w", err)
+			}
+			cleanup = func() { os.RemoveAll(dir) }
+			path := filepath.Join(dir, "stdin.csv")
+			file, err := os.Create(path)
+			if err != nil {
+				return nil, cleanup, fmt.Errorf("cannot copy standard input: %w", err)
+			}
+			_, err = io.Copy(file, app.Stdin)
+			if closeErr := file.Close(); err == nil {
+				err = closeErr
+			}
+			if err != nil {
+				return nil, cleanup, fmt.Errorf("cannot copy standard input: %w", err)
+			}
+			out[i+1] = path
+		case app.Remote && !strings.HasPrefix(arg, "-"):
+			return nil, cleanup, usagef("over SSH the export is read from your side: ssh -p PORT HOST import %s - < %s", args[0], arg)
+		}
+	}
+	return out, cleanup, nil
 }
 
 // progress reports a file's read position, row count, rate and time left
@@ -376,6 +430,16 @@ func importMapCommand(app *App, args []string, stdout, stderr io.Writer) error {
 	if len(positional) != 2 {
 		return usagef("want a product name and a SKU, as in: poboard import map \"The Minimal Snowboard\" SB-MIN")
 	}
+	unmapped, err := app.Store.UnmappedNames()
+	if err != nil {
+		return err
+	}
+	known := false
+	for _, name := range unmapped {
+		if name.Name == strings.TrimSpace(positional[0]) {
+			known = true
+		}
+	}
 	if err := app.Store.MapProductName(app.Actor, positional[0], positional[1]); err != nil {
 		var validation *store.ValidationError
 		if errors.As(err, &validation) {
@@ -388,5 +452,8 @@ func importMapCommand(app *App, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(stdout, "order lines named %q now count as %s\n", positional[0], positional[1])
+	if !known {
+		fmt.Fprintf(stderr, "note: no imported order line without a SKU is named %q yet; names match exactly, so check the spelling against the list `poboard import orders` prints\n", positional[0])
+	}
 	return nil
 }

@@ -37,6 +37,8 @@ type App struct {
 	Actor   store.Actor
 	Logger  *log.Logger
 	logFile io.Closer
+	// Stdin is the command's standard input, read by `import ... -`.
+	Stdin io.Reader
 	// Remote is true for commands run over SSH by `poboard serve`: their
 	// files are on the client's side, so they may only stream to stdout.
 	Remote bool
@@ -161,6 +163,7 @@ func runCommand(ctx context.Context, app *App, args []string, stdin io.Reader, s
 	if len(args) == 0 {
 		return fail(stderr, usagef("missing command; run `poboard --help`"))
 	}
+	app.Stdin = stdin
 	var err error
 	switch args[0] {
 	case "po":

@@ -339,3 +339,12 @@ func TestCLIBackupWhileServingHints(t *testing.T) {
 		t.Fatalf("exit %d stderr %q", code, stderr)
 	}
 }
+
+// runInput is run with input on standard input.
+func (c *cli) runInput(input string, args ...string) (int, string, string) {
+	c.t.Helper()
+	var stdout, stderr bytes.Buffer
+	full := append([]string{"--db", c.db}, args...)
+	code := run(context.Background(), full, strings.NewReader(input), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}

@@ -123,13 +123,15 @@ func (s *Server) trackMiddleware(next ssh.Handler) ssh.Handler {
 // sshCommands are the commands a session may run. The others read or
 // write files, which over SSH would mean files on the server, or run the
 // sync engine that `poboard serve` already runs.
-var sshCommands = map[string]bool{"po": true, "forecast": true, "backup": true, "version": true}
+var sshCommands = map[string]bool{"po": true, "forecast": true, "backup": true, "import": true, "version": true}
 
 const sshUsage = `Commands over SSH:
   po list [--status S] [--json]
   po show NUMBER [--json]
   po create|edit|status|push|receive ...   (buyers only)
   forecast [--json] [--supplier NAME]
+  import orders|products|inventory - < FILE   import a Shopify export from your side (buyers only)
+  import map NAME SKU                      (buyers only)
   backup - > FILE                          copy the database to FILE on your side
   version
 Connect without a command, with a terminal, to open the board.
