@@ -22,7 +22,7 @@ done
 
 cd "$root"
 go build -o "$work/poboard" .
-go run ./forecast/cmd/gen-orders -lines "$lines" -o "$work/orders.csv"
+go run ./forecast/cmd/gen-orders -end 2026-01-01 -lines "$lines" -o "$work/orders.csv"
 echo "export: $lines line rows, $(( $(stat -c %s "$work/orders.csv") / 1024 / 1024 )) MB; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 import="env XDG_STATE_HOME=$work/state $work/poboard --db $work/poboard.db import orders --quiet --store bench $work/orders.csv"
