@@ -19,7 +19,7 @@ func main() {
 	days := flag.Int("days", 730, "days of history")
 	// The default ends the history today, so its SKUs count as selling
 	// now; benchmarks pass a fixed -end to stay repeatable.
-	end := flag.String("end", time.Now().AddDate(0, 0, 1).Format(time.DateOnly), "`DATE` after the last day of history, YYYY-MM-DD (default tomorrow)")
+	end := flag.String("end", time.Now().AddDate(0, 0, 1).Format(time.DateOnly), "`DATE` after the last day of history, YYYY-MM-DD; tomorrow unless set")
 	seed := flag.Uint64("seed", 1, "random seed")
 	offset := flag.String("offset", "-0400", "store UTC offset written in timestamps")
 	output := flag.String("o", "", "output `FILE` (default stdout)")
