@@ -24,8 +24,10 @@ type restockView struct {
 	unmapped []store.UnmappedName
 	// arrivals is each SKU's next open PO, the first to bring units.
 	arrivals map[string]arrival
-	loaded   bool
-	err      error
+	// pending is each SKU's lines on Draft and Approved POs.
+	pending map[string][]pendingLine
+	loaded  bool
+	err     error
 	// loading is true while a plan is being built. stale requests another
 	// build once it ends, because a PO changed meanwhile.
 	loading bool
@@ -51,6 +53,9 @@ type restockView struct {
 
 	// prompt reads the path of the orders file to import; nil when closed.
 	prompt *textInput
+	// confirm asks before drafts duplicate Draft or Approved POs; nil
+	// when no question is open.
+	confirm *draftsConfirm
 	// note is the last result or error shown at the foot of the view.
 	note notice
 
@@ -76,6 +81,7 @@ type planMsg struct {
 	plan     forecast.Plan
 	unmapped []store.UnmappedName
 	arrivals map[string]arrival
+	pending  map[string][]pendingLine
 	err      error
 }
 
@@ -94,7 +100,8 @@ func newRestockView(c *common) *restockView {
 }
 
 // loadPlanCmd builds the restock plan as of the board's clock, with the
-// next open PO of each SKU for the stock chart's marker.
+// next open PO of each SKU for the stock chart's marker and the SKUs'
+// lines on Draft and Approved POs.
 func loadPlanCmd(c *common) tea.Cmd {
 	defaults, today := c.forecast, c.now()
 	return func() tea.Msg {
@@ -107,7 +114,12 @@ func loadPlanCmd(c *common) tea.Cmd {
 		if err != nil {
 			return planMsg{err: err}
 		}
-		return planMsg{plan: plan, unmapped: unmapped, arrivals: nextArrivals(plan, open)}
+		pending, err := pendingLines(c.store, plan)
+		if err != nil {
+			c.logger.Error("reading draft and approved POs failed", "err", err)
+			return planMsg{err: err}
+		}
+		return planMsg{plan: plan, unmapped: unmapped, arrivals: nextArrivals(plan, open), pending: pending}
 	}
 }
 
@@ -157,7 +169,7 @@ func (v *restockView) setPlan(msg planMsg) tea.Cmd {
 	if msg.err != nil {
 		v.err = msg.err
 	} else {
-		v.plan, v.unmapped, v.arrivals, v.loaded, v.err = msg.plan, msg.unmapped, msg.arrivals, true, nil
+		v.plan, v.unmapped, v.arrivals, v.pending, v.loaded, v.err = msg.plan, msg.unmapped, msg.arrivals, msg.pending, true, nil
 		v.buildRows()
 	}
 	if v.stale {
@@ -380,8 +392,9 @@ func (v *restockView) selection() []forecast.Suggestion {
 	return chosen
 }
 
-// createDraftsCmd writes one draft PO per supplier of the selection.
-func (v *restockView) createDraftsCmd() (tea.Cmd, error) {
+// toOrder returns the selected SKUs that have a suggested quantity, or
+// an error that says why there is nothing to order.
+func (v *restockView) toOrder() ([]forecast.Suggestion, error) {
 	chosen := v.selection()
 	if len(chosen) == 0 {
 		return nil, fmt.Errorf("no SKU selected; press space on the SKUs to order, or a to select every SKU with a suggested quantity")
@@ -398,16 +411,20 @@ func (v *restockView) createDraftsCmd() (tea.Cmd, error) {
 	if len(ordered) == 0 {
 		return nil, fmt.Errorf("the selected SKUs (%s) have no suggested quantity, so there is nothing to order", strings.Join(zero, ", "))
 	}
+	return ordered, nil
+}
 
+// createDraftsCmd writes one draft PO per supplier of chosen.
+func (v *restockView) createDraftsCmd(chosen []forecast.Suggestion) tea.Cmd {
 	c := v.c
 	v.creating = true
 	return func() tea.Msg {
-		drafts, err := c.store.CreateDraftsFromSuggestions(c.actor, ordered)
+		drafts, err := c.store.CreateDraftsFromSuggestions(c.actor, chosen)
 		if err != nil {
 			c.logger.Warn("creating drafts from suggestions failed", "created", len(drafts), "err", err)
 		}
 		return draftsMsg{drafts: drafts, err: err}
-	}, nil
+	}
 }
 
 // update handles a key in the restock view and returns what the Model
@@ -425,6 +442,16 @@ func (v *restockView) update(msg tea.KeyMsg) (cmd tea.Cmd, action restockAction)
 			*v.prompt, cmd = v.prompt.Update(msg)
 		}
 		return cmd, restockNone
+	}
+	if v.confirm != nil {
+		switch {
+		case msg.String() == "y":
+			return nil, restockConfirmDrafts
+		case key.Matches(msg, k.Cancel):
+			v.confirm = nil
+			v.note = notice{text: "no draft created", kind: noticeInfo}
+		}
+		return nil, restockNone
 	}
 	if v.filtering {
 		return v.updateFilter(msg), restockNone
@@ -503,6 +530,8 @@ const (
 	restockNone restockAction = iota
 	restockClose
 	restockCreateDrafts
+	// restockConfirmDrafts creates the drafts the open question is about.
+	restockConfirmDrafts
 	restockOpenSettings
 	restockOpenImport
 	restockStartImport
@@ -516,6 +545,9 @@ func (v *restockView) keys() []key.Binding {
 	k := v.c.keys
 	if v.prompt != nil {
 		return []key.Binding{withHelp(k.Open, "enter", "import"), withHelp(k.Back, "esc", "cancel")}
+	}
+	if v.confirm != nil {
+		return []key.Binding{withHelp(k.Confirm, "y", "create drafts"), k.Cancel}
 	}
 	if v.filtering {
 		return []key.Binding{withHelp(k.Open, "enter", "keep filter"), withHelp(k.Back, "esc", "clear filter")}

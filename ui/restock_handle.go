@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"poboard/forecast"
 	"poboard/store"
 )
 
@@ -28,6 +29,10 @@ func (m *Model) handleRestockKey(msg tea.KeyMsg) tea.Cmd {
 		m.restock, m.mode = nil, modeBoard
 	case restockCreateDrafts:
 		return m.createDrafts()
+	case restockConfirmDrafts:
+		chosen := v.confirm.suggestions
+		v.confirm = nil
+		return m.startDrafts(chosen)
 	case restockOpenSettings:
 		return m.openSettings()
 	case restockOpenImport:
@@ -57,13 +62,25 @@ func (m *Model) createDrafts() tea.Cmd {
 	if m.rejectReadOnly() || v.creating {
 		return nil
 	}
-	cmd, err := v.createDraftsCmd()
+	chosen, err := v.toOrder()
 	if err != nil {
 		v.note = notice{text: err.Error(), kind: noticeError}
 		return nil
 	}
+	// Draft and Approved POs are not in transit, so the plan suggests
+	// their units again; ask before ordering them twice.
+	if question := v.duplicateQuestion(chosen); question != "" {
+		v.confirm = &draftsConfirm{suggestions: chosen, question: question}
+		return nil
+	}
+	return m.startDrafts(chosen)
+}
+
+// startDrafts writes the drafts of chosen in the background.
+func (m *Model) startDrafts(chosen []forecast.Suggestion) tea.Cmd {
+	v := m.restock
 	v.note = notice{text: "creating draft POs…", kind: noticeInfo}
-	return cmd
+	return v.createDraftsCmd(chosen)
 }
 
 // onDrafts shows the drafts created from the selection: the restock view

@@ -596,3 +596,81 @@ func TestSettingsNegativeShowsAtField(t *testing.T) {
 		t.Errorf("line below the lead time row = %q, want the error:\n%s", below, plainView(m))
 	}
 }
+
+func TestRestockShowsDraftsHoldingSKU(t *testing.T) {
+	st := restockStore(t)
+	createPO(t, st, "Acme Textiles", store.StatusDraft, store.LineInput{SKU: "TEE-BLK-M", Ordered: 60, UnitCost: 425})
+	createPO(t, st, "Acme Textiles", store.StatusApproved, store.LineInput{SKU: "TEE-BLK-M", Ordered: 20, UnitCost: 425})
+	// An Ordered PO is in transit, not pending.
+	createPO(t, st, "Acme Textiles", store.StatusOrdered, store.LineInput{SKU: "TEE-BLK-M", Ordered: 5, UnitCost: 425})
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "f")
+	moveTo(t, m, "TEE-BLK-M")
+
+	want := "Not yet ordered: draft PO-000001 has 60, approved PO-000002 has 20; these units count as in transit once their PO is Ordered"
+	if view := flatView(m); !strings.Contains(view, flat(want)) {
+		t.Errorf("restock view lacks %q:\n%s", want, m.View())
+	}
+	moveTo(t, m, "MUG-IND")
+	if view := plainView(m); strings.Contains(view, "Not yet ordered") {
+		t.Errorf("MUG-IND, on no PO, shows pending units:\n%s", view)
+	}
+}
+
+func TestRestockAsksBeforeDuplicateDraft(t *testing.T) {
+	st := restockStore(t)
+	createPO(t, st, "Acme Textiles", store.StatusDraft, store.LineInput{SKU: "TEE-BLK-M", Ordered: 50, UnitCost: 425})
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "f")
+	moveTo(t, m, "TEE-BLK-M")
+	press(m, " ", "enter")
+
+	want := "TEE-BLK-M is already on draft PO-000001; create another draft? y/n"
+	if m.restock.confirm == nil || m.restock.confirm.question != want {
+		t.Fatalf("enter on a SKU held by a draft: confirm %+v, want %q", m.restock.confirm, want)
+	}
+	if view := flatView(m); !strings.Contains(view, flat(want)) {
+		t.Errorf("view lacks the question:\n%s", m.View())
+	}
+	press(m, "enter")
+	if count, _ := st.CountPOs(); count != 1 {
+		t.Errorf("enter on the question created drafts: %d POs, want 1", count)
+	}
+
+	press(m, "n")
+	if m.restock.confirm != nil || m.restock.note.text != "no draft created" {
+		t.Errorf("after n: confirm %+v, note %q", m.restock.confirm, m.restock.note.text)
+	}
+	if count, _ := st.CountPOs(); count != 1 {
+		t.Errorf("n created drafts: %d POs, want 1", count)
+	}
+
+	press(m, "enter", "y")
+	if m.mode != modeBoard {
+		t.Fatalf("y did not create the draft; note %q", m.restock.note.text)
+	}
+	po, err := st.GetPO("PO-000002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if po.Status != store.StatusDraft || len(po.Lines) != 1 || po.Lines[0].SKU != "TEE-BLK-M" {
+		t.Errorf("second draft = %s %+v, want a draft of TEE-BLK-M", po.Status, po.Lines)
+	}
+}
+
+func TestRestockAsksOnceForSeveralSKUs(t *testing.T) {
+	st := restockStore(t)
+	createPO(t, st, "Acme Textiles", store.StatusApproved, store.LineInput{SKU: "TEE-BLK-M", Ordered: 50, UnitCost: 425})
+	createPO(t, st, "Kyoto Ceramics", store.StatusDraft, store.LineInput{SKU: "MUG-IND", Ordered: 37})
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "f", "a", "enter")
+
+	if m.restock.confirm == nil {
+		t.Fatalf("no question before ordering two held SKUs; note %q", m.restock.note.text)
+	}
+	for _, want := range []string{"2 SKUs are already on draft or approved POs", "TEE-BLK-M on approved PO-000001", "MUG-IND on draft PO-000002", "create more drafts? y/n"} {
+		if !strings.Contains(m.restock.confirm.question, want) {
+			t.Errorf("question %q lacks %q", m.restock.confirm.question, want)
+		}
+	}
+}

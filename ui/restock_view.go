@@ -297,6 +297,12 @@ func (v *restockView) skuDetail(suggestion forecast.Suggestion, inner int) []str
 		padRight("", colChartLabel)+s.BarFull.Render(chart[1])+s.Muted.Render(" min "+trimFloat(low)),
 	)
 	lines = append(lines, padRight("", colChartLabel)+v.arrivalMarker(suggestion, horizon, cells, inner-colChartLabel))
+	if pending := v.pending[suggestion.SKU]; len(pending) > 0 {
+		text := "Not yet ordered: " + pendingText(pending) + "; these units count as in transit once their PO is Ordered"
+		for _, line := range wrapHanging(text, inner, 2) {
+			lines = append(lines, s.Warning.Render(line))
+		}
+	}
 
 	for _, warning := range suggestion.Warnings {
 		for _, line := range wrapHanging(warningMark+" "+warning, inner, 2) {
@@ -328,6 +334,8 @@ func (v *restockView) arrivalMarker(suggestion forecast.Suggestion, horizon, cel
 func (v *restockView) footLines(inner int, job *ordersImport, spin string) []string {
 	s := v.c.styles
 	switch {
+	case v.confirm != nil:
+		return wrapIndented(s.Warning, v.confirm.question, 0, inner)
 	case v.prompt != nil:
 		v.prompt.Width = max(1, inner-len(v.prompt.Prompt)-1)
 		hint := "Orders are filed under the store name \"" + importStoreName + "\"; the path is on the machine running poboard."
