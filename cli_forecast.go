@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -106,11 +107,7 @@ func forecastCommand(app *App, args []string, stdout, stderr io.Writer) error {
 		return usagef("unexpected argument %q; forecast takes only options", positional[0])
 	}
 
-	options := store.PlanOptions{Supplier: *supplier, Defaults: store.ForecastDefaults{
-		LeadTimeDays: app.Config.Forecast.LeadTimeDays,
-		CoverDays:    app.Config.Forecast.CoverDays,
-		SafetyDays:   app.Config.Forecast.SafetyDays,
-	}}
+	options := store.PlanOptions{Supplier: *supplier, Defaults: app.forecastDefaults()}
 	if *asOf != "" {
 		day, err := time.Parse(time.DateOnly, *asOf)
 		if err != nil {
@@ -121,6 +118,9 @@ func forecastCommand(app *App, args []string, stdout, stderr io.Writer) error {
 
 	plan, unmapped, err := app.Store.RestockPlan(options)
 	if err != nil {
+		return err
+	}
+	if err := noteUnorderedDrafts(app.Store, &plan); err != nil {
 		return err
 	}
 	var shown []forecast.Suggestion
@@ -157,6 +157,36 @@ func forecastCommand(app *App, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "created draft %s for %s with %d lines\n", po.Number, orNoSupplier(po.Supplier), len(po.Lines))
 		}
 		return err
+	}
+	return nil
+}
+
+// noteUnorderedDrafts warns on each suggestion whose SKU is already on a
+// Draft or Approved PO. Those units are not in transit until the PO is
+// Ordered, so without the warning a second run creates duplicate drafts.
+// It also warns when a suggested SKU has no unit cost, because its draft
+// line would be priced at 0.
+func noteUnorderedDrafts(st *store.Store, plan *forecast.Plan) error {
+	pending, err := st.ListPOs(store.StatusDraft, store.StatusApproved)
+	if err != nil {
+		return err
+	}
+	holders := map[string][]string{}
+	for _, po := range pending {
+		for _, line := range po.Lines {
+			holders[line.SKU] = append(holders[line.SKU], fmt.Sprintf("%s %s has %d", strings.ToLower(po.Status.Label()), po.Number, line.Ordered))
+		}
+	}
+	for gi := range plan.Groups {
+		for si := range plan.Groups[gi].Suggestions {
+			s := &plan.Groups[gi].Suggestions[si]
+			if held := holders[s.SKU]; len(held) > 0 && s.SuggestedQty > 0 {
+				s.Warnings = append(s.Warnings, strings.Join(held, ", ")+"; those units count as in transit only once the PO is Ordered")
+			}
+			if s.SuggestedQty > 0 && s.UnitCost == 0 {
+				s.Warnings = append(s.Warnings, "no unit cost known, so a draft line would cost 0; run `poboard import products FILE` or set the cost in the board's restock settings")
+			}
+		}
 	}
 	return nil
 }

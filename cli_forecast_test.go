@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,6 +89,10 @@ func TestForecastInTransitThroughCLI(t *testing.T) {
 		tee := suggestionFor(t, c.forecastJSON("--as-of", forecastAsOf), "TEE")
 		if tee["in_transit"] != 0.0 || tee["suggested_qty"] != 50.0 {
 			t.Errorf("with %s %s: in transit %v, suggested %v; want 0 and 50", number, status, tee["in_transit"], tee["suggested_qty"])
+		}
+		want := status + " " + number + " has 50"
+		if warnings := fmt.Sprint(tee["warnings"]); !strings.Contains(warnings, want) {
+			t.Errorf("with %s %s: warnings %s; want them to name %q", number, status, warnings, want)
 		}
 	}
 
