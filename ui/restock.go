@@ -63,11 +63,18 @@ type restockView struct {
 }
 
 // restockRow is one line of the table: a supplier's header when
-// suggestion is -1, else one SKU.
+// suggestion is rowGroupHeader, the line below it about SKUs with no unit
+// cost when rowNoCost, else one SKU.
 type restockRow struct {
 	group      int
 	suggestion int
 }
+
+// Values of restockRow.suggestion for the rows that are no SKU.
+const (
+	rowGroupHeader = -1
+	rowNoCost      = -2
+)
 
 // arrival is the next open PO bringing units of a SKU.
 type arrival struct {
@@ -193,7 +200,10 @@ func (v *restockView) buildRows() {
 				continue
 			}
 			if !shown {
-				v.rows = append(v.rows, restockRow{group: g, suggestion: -1})
+				v.rows = append(v.rows, restockRow{group: g, suggestion: rowGroupHeader})
+				if noCostCount(group) > 0 {
+					v.rows = append(v.rows, restockRow{group: g, suggestion: rowNoCost})
+				}
 				shown = true
 			}
 			v.rows = append(v.rows, restockRow{group: g, suggestion: i})
@@ -323,7 +333,7 @@ func (v *restockView) scroll() {
 	}
 	// Keep the supplier header of the top row in view when there is room.
 	top := v.cursor
-	if top > 0 && v.rows[top-1].suggestion < 0 {
+	for top > 0 && v.rows[top-1].suggestion < 0 {
 		top--
 	}
 	if top < v.offset {
@@ -579,7 +589,23 @@ func draftsNotice(drafts []store.PO) string {
 		parts = append(parts, fmt.Sprintf("%s for %s (%d %s)", po.Number, supplierName(po.Supplier), len(po.Lines), plural(len(po.Lines), "line", "lines")))
 	}
 	sort.Strings(parts)
-	return "created draft " + strings.Join(parts, ", ") + "; review them, then press s to approve"
+	text := "created draft " + strings.Join(parts, ", ") + "; review them, then press s to approve"
+
+	// Lines without a cost are written at 0.00; say so rather than let
+	// the PO go out unpriced.
+	var unpriced []string
+	for _, po := range drafts {
+		for _, line := range po.Lines {
+			if line.UnitCost == 0 {
+				unpriced = append(unpriced, line.SKU+" on "+po.Number)
+			}
+		}
+	}
+	if len(unpriced) > 0 {
+		sort.Strings(unpriced)
+		text += "; no unit cost, so 0.00: " + joinAnd(unpriced) + "; press e on the PO to set " + plural(len(unpriced), "it", "them")
+	}
+	return text
 }
 
 func supplierName(name string) string {

@@ -674,3 +674,58 @@ func TestRestockAsksOnceForSeveralSKUs(t *testing.T) {
 		}
 	}
 }
+
+func TestRestockMarksSKUsWithoutCost(t *testing.T) {
+	// MUG-IND has no products import and no cost in its settings.
+	st := restockStore(t)
+	importDemand(t, st, demandCSV("MUG-BLU", "Kyoto Ceramics", 1, 120))
+	for _, width := range []int{80, 120} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			m := newTestModel(t, st, nil, buyer)
+			send(m, tea.WindowSizeMsg{Width: width, Height: 30})
+			press(m, "f")
+			moveTo(t, m, "MUG-IND")
+			view := plainView(m)
+			if !strings.Contains(flatView(m), flat("MUG-IND item · Kyoto Ceramics · lead 30d, cover 30d, safety 7d · no unit cost")) {
+				t.Errorf("SKU detail lacks the no-cost mark:\n%s", view)
+			}
+			for _, want := range []string{
+				"Kyoto Ceramics · 2 to order · 0.00 USD · ! 2 SKUs have no cost",
+				"left out of the value; set costs: poboard import products FILE, or press e",
+			} {
+				if !strings.Contains(view, want) {
+					t.Errorf("view lacks %q:\n%s", want, view)
+				}
+			}
+			// The Acme header, whose SKU has a cost, has no such mark.
+			if !strings.Contains(view, "Acme Textiles · 1 to order · 212.50 EUR\n") && !strings.Contains(view, "Acme Textiles · 1 to order · 212.50 EUR ") {
+				t.Errorf("Acme header changed:\n%s", view)
+			}
+			var marked int
+			for _, line := range strings.Split(view, "\n") {
+				if strings.Contains(line, "MUG-") && strings.Contains(line, "no cost") {
+					marked++
+				}
+				if strings.Contains(line, "TEE-BLK-M ") && strings.Contains(line, "no cost") {
+					t.Errorf("TEE-BLK-M, priced at 4.25, is marked: %q", line)
+				}
+			}
+			if marked != 2 {
+				t.Errorf("%d MUG rows marked no cost, want 2:\n%s", marked, view)
+			}
+		})
+	}
+}
+
+func TestDraftsNoticeNamesUnpricedLines(t *testing.T) {
+	st := restockStore(t)
+	m := newTestModel(t, st, nil, buyer)
+	press(m, "f", "a", "enter")
+	want := "no unit cost, so 0.00: MUG-IND on PO-000002; press e on the PO to set it"
+	if !strings.Contains(m.status.notice.text, want) {
+		t.Errorf("notice = %q, want it to contain %q", m.status.notice.text, want)
+	}
+	if strings.Contains(m.status.notice.text, "TEE-BLK-M on") {
+		t.Errorf("notice names TEE-BLK-M, which has a cost: %q", m.status.notice.text)
+	}
+}

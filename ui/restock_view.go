@@ -144,8 +144,12 @@ func (v *restockView) table(inner int) []string {
 	end := min(len(v.rows), v.offset+v.tableHeight())
 	for i := v.offset; i < end; i++ {
 		row := v.rows[i]
-		if row.suggestion < 0 {
+		switch row.suggestion {
+		case rowGroupHeader:
 			lines = append(lines, v.groupLine(v.plan.Groups[row.group], inner))
+			continue
+		case rowNoCost:
+			lines = append(lines, v.noCostLine(v.plan.Groups[row.group], inner))
 			continue
 		}
 		suggestion := v.suggestionAt(i)
@@ -188,7 +192,37 @@ func (v *restockView) groupLine(group forecast.Group, inner int) string {
 	if group.Supplier == "" {
 		line += s.Muted.Render(" · press e to set one")
 	}
+	if count := noCostCount(group); count > 0 {
+		line += s.Muted.Render(" · ") + s.Flag.Render(fmt.Sprintf("%s %d %s no cost", warningMark, count, plural(count, "SKU has", "SKUs have")))
+	}
 	return fit(line, inner)
+}
+
+// noCostLine is the line below a supplier's header that says how to
+// price the SKUs to order that have no unit cost.
+func (v *restockView) noCostLine(group forecast.Group, inner int) string {
+	// Short enough for 80 columns, because table rows do not wrap.
+	text := "  left out of the value; set costs: poboard import products FILE, or press e"
+	return v.c.styles.Flag.Render(fit(text, inner))
+}
+
+// noCostCount returns how many of a supplier's SKUs to order have no unit
+// cost, so that the group's value leaves them out.
+func noCostCount(group forecast.Group) int {
+	count := 0
+	for _, s := range group.Suggestions {
+		if noCost(s) {
+			count++
+		}
+	}
+	return count
+}
+
+// noCost reports whether a SKU to order has no unit cost: no products
+// import priced it and no setting gives it one, so its draft line would
+// cost 0.00.
+func noCost(s forecast.Suggestion) bool {
+	return s.Needed() && s.UnitCost == 0
 }
 
 // skuLine renders one SKU's row, with colours unless it is highlighted.
@@ -219,8 +253,16 @@ func (v *restockView) skuLine(suggestion forecast.Suggestion, why int, colour bo
 		padRight(methodName(suggestion.Method), colMethod),
 		fitLeft(maseText(suggestion.MASE), colMASE),
 	}
+	// Without a cost the row says so: first in the Why column, or in
+	// place of the method when the Why column does not fit.
 	if why > 0 {
-		cells = append(cells, padRight(suggestion.Reason, why))
+		reason := suggestion.Reason
+		if noCost(suggestion) {
+			reason = "no cost · " + reason
+		}
+		cells = append(cells, padRight(reason, why))
+	} else if noCost(suggestion) {
+		cells[6] = padRight("no cost", colMethod)
 	}
 	if !colour {
 		return cursor + selected + warned + " " + strings.Join(cells, " ")
@@ -229,6 +271,9 @@ func (v *restockView) skuLine(suggestion forecast.Suggestion, why int, colour bo
 	marks := cursor + s.Success.Render(selected) + s.Flag.Render(warned)
 	if !suggestion.OrderBy.IsZero() && !suggestion.OrderBy.After(v.plan.Today) {
 		cells[5] = s.Overdue.Render(cells[5])
+	}
+	if noCost(suggestion) && why == 0 {
+		cells[6] = s.Flag.Render(cells[6])
 	}
 	line := marks + " " + strings.Join(cells, " ")
 	if !suggestion.Needed() {
@@ -268,7 +313,10 @@ func (v *restockView) skuDetail(suggestion forecast.Suggestion, inner int) []str
 	}
 	head += s.Muted.Render(fmt.Sprintf(" · %s · lead %dd, cover %dd, safety %dd", supplierName(suggestion.Supplier),
 		suggestion.LeadTimeDays, suggestion.CoverDays, suggestion.SafetyDays))
-	lines := []string{fit(head, inner)}
+	if noCost(suggestion) {
+		head += s.Muted.Render(" · ") + s.Flag.Render("no unit cost")
+	}
+	lines := wrapHanging(head, inner, 2)
 
 	why := strings.Split(ansi.Wordwrap("Why: "+suggestion.Reason, inner, ""), "\n")
 	if len(why) > 2 {
