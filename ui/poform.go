@@ -36,8 +36,8 @@ type poForm struct {
 	grid formGrid
 	// editing is the PO being edited; nil for a new PO.
 	editing *store.PO
-	// notesOnly is why only the notes can change, as shown in the form;
-	// "" for the full form.
+	// notesOnly is the reason shown when only the notes can change; ""
+	// for the full form.
 	notesOnly string
 }
 

@@ -53,8 +53,8 @@ type restockView struct {
 
 	// prompt reads the path of the orders file to import; nil when closed.
 	prompt *textInput
-	// confirm asks before drafts duplicate Draft or Approved POs; nil
-	// when no question is open.
+	// confirm is the open question before drafts that would duplicate
+	// Draft or Approved POs; nil when none is open.
 	confirm *draftsConfirm
 	// note is the last result or error shown at the foot of the view.
 	note notice
@@ -403,7 +403,7 @@ func (v *restockView) selection() []forecast.Suggestion {
 }
 
 // toOrder returns the selected SKUs that have a suggested quantity, or
-// an error that says why there is nothing to order.
+// an error explaining why there is nothing to order.
 func (v *restockView) toOrder() ([]forecast.Suggestion, error) {
 	chosen := v.selection()
 	if len(chosen) == 0 {
@@ -591,8 +591,8 @@ func draftsNotice(drafts []store.PO) string {
 	sort.Strings(parts)
 	text := "created draft " + strings.Join(parts, ", ") + "; review them, then press s to approve"
 
-	// Lines without a cost are written at 0.00; say so rather than let
-	// the PO go out unpriced.
+	// Lines without a cost are written at 0.00, so the notice names them
+	// before the PO goes out unpriced.
 	var unpriced []string
 	for _, po := range drafts {
 		for _, line := range po.Lines {

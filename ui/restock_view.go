@@ -253,8 +253,8 @@ func (v *restockView) skuLine(suggestion forecast.Suggestion, why int, colour bo
 		padRight(methodName(suggestion.Method), colMethod),
 		fitLeft(maseText(suggestion.MASE), colMASE),
 	}
-	// Without a cost the row says so: first in the Why column, or in
-	// place of the method when the Why column does not fit.
+	// A row without a cost reads "no cost": at the start of the Why
+	// column, or in place of the method when the Why column does not fit.
 	if why > 0 {
 		reason := suggestion.Reason
 		if noCost(suggestion) {

@@ -88,9 +88,9 @@ func (p *statusPane) refresh() {
 	}
 }
 
-// setSyncNotice says that a sync was requested, until followSync finds
-// its outcome. Call it before the request, so that a sync that ends
-// meanwhile is not mistaken for an earlier one.
+// setSyncNotice sets the notice of a sync request, which followSync
+// replaces with the outcome. Call it before the request, so that a sync
+// ending meanwhile is not mistaken for an earlier one.
 func (p *statusPane) setSyncNotice(label string) {
 	status := p.c.sync.Status()
 	p.setNotice("sync with "+label+" requested", noticeInfo)
