@@ -205,7 +205,7 @@ func TestNotesFormWhereOnlyNotesChange(t *testing.T) {
 		name string
 		// setup stores the PO that e is pressed on.
 		setup func(t *testing.T, st *store.Store) store.PO
-		// reason is what the form says about the other fields.
+		// reason is the form's text about the other fields.
 		reason string
 	}{
 		{
