@@ -56,7 +56,7 @@ type Store struct {
 
 // Open opens or creates the database at path and migrates it to
 // SchemaVersion. A file held by another process yields *LockedDBError
-// within Options.Timeout; a file that is not a poboard database, is corrupt
+// within Options.Timeout. A file that is not a poboard database, is corrupt
 // or was written by a newer poboard yields an error naming the file.
 func Open(path string, opts Options) (st *Store, err error) {
 	if opts.Timeout == 0 {
@@ -282,8 +282,8 @@ func (s *Store) putPO(tx *bolt.Tx, po PO, previous Status) error {
 	}
 	key := idKey(po.ID)
 	pos, summaries := tx.Bucket(bucketPOs), tx.Bucket(bucketSummaries)
-	// Ids only grow, so new POs append to the last page; filling pages to
-	// 90% instead of bbolt's 50% keeps the file, and the pages the board
+	// Ids only grow, so new POs append to the last page. Filling pages to
+	// 90% instead of bbolt's 50% makes the file, and the pages the board
 	// touches when it lists every summary, close to half the size.
 	pos.FillPercent, summaries.FillPercent = appendFillPercent, appendFillPercent
 	if err := pos.Put(key, raw); err != nil {

@@ -10,9 +10,9 @@ import (
 // Summaries are stored in a compact binary form instead of JSON: the board
 // decodes every summary when it opens, and at 100,000 POs JSON decoding
 // took over a second. The layout is a format byte, then the fields of
-// Summary in declaration order: unsigned varints for ids, counts and
-// versions, signed varints for money and times (Unix nanoseconds), one
-// byte for booleans, and strings as a varint length and bytes. The SKUs
+// Summary in declaration order. Ids, counts and versions are unsigned
+// varints, money and times (Unix nanoseconds) signed varints, booleans one
+// byte, and strings a varint length and the bytes. The SKUs
 // are one string joined with NUL, so decoding them costs one allocation.
 const summaryFormat = 1
 

@@ -35,7 +35,7 @@ func fastSimulator(st *store.Store) *simulator.Simulator {
 	})
 }
 
-// faulty wraps a real connector and fails pushes as told.
+// faulty wraps a real connector and fails pushes as configured.
 type faulty struct {
 	wms.Connector
 	mu sync.Mutex

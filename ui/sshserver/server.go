@@ -198,7 +198,7 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	s.logger.Debug("public key checked", "accepted", ok, "fingerprint", gossh.FingerprintSHA256(key), "remote", ctx.RemoteAddr(), "user", ctx.User())
 	if !ok {
 		// Clients offer every key they have, so this is not an attack by
-		// itself; the fingerprint tells an admin which key to add.
+		// itself. The fingerprint shows an admin which key to add.
 		s.logger.Info("public key offered that is in neither keys file", "fingerprint", gossh.FingerprintSHA256(key), "remote", ctx.RemoteAddr(), "user", ctx.User())
 	}
 	return ok
