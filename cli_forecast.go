@@ -49,6 +49,11 @@ type suggestionJSON struct {
 	Warnings       []string `json:"warnings"`
 	RecentDemand   []int    `json:"recent_demand"`
 	ProjectedStock []int    `json:"projected_stock"`
+	// PlanWAPE and PlanBias are the backtest's accuracy over every SKU of
+	// the plan, the same on each suggestion; null when nothing was
+	// backtested.
+	PlanWAPE *float64 `json:"plan_wape"`
+	PlanBias *float64 `json:"plan_bias"`
 }
 
 func dateOrEmpty(t time.Time) string {
@@ -195,7 +200,12 @@ func writeForecastJSON(out io.Writer, plan forecast.Plan) error {
 	suggestions := []suggestionJSON{}
 	for _, group := range plan.Groups {
 		for _, s := range group.Suggestions {
-			suggestions = append(suggestions, toSuggestionJSON(s, group))
+			out := toSuggestionJSON(s, group)
+			if plan.Accuracy.Backtested > 0 {
+				wape, bias := round3(plan.Accuracy.WAPE), round3(plan.Accuracy.Bias)
+				out.PlanWAPE, out.PlanBias = &wape, &bias
+			}
+			suggestions = append(suggestions, out)
 		}
 	}
 	encoder := json.NewEncoder(out)

@@ -73,6 +73,16 @@ func TestForecastJSONFields(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", key, tee[key], value)
 		}
 	}
+
+	// The plan's backtest accuracy rides on every suggestion.
+	for _, key := range []string{"plan_wape", "plan_bias"} {
+		if _, ok := tee[key]; !ok {
+			t.Errorf("%s missing from forecast --json", key)
+		}
+	}
+	if wape, ok := tee["plan_wape"].(float64); ok && (wape < 0 || wape > 10) {
+		t.Errorf("plan_wape = %v, want a ratio near 0", wape)
+	}
 }
 
 func TestForecastInTransitThroughCLI(t *testing.T) {

@@ -189,7 +189,7 @@ func TestFlowRestock(t *testing.T) {
 	waitText(t, tm, "No POs yet")
 
 	sendKeys(tm, "f")
-	waitText(t, tm, "Restock suggestions", "TEE-BLK-M")
+	waitText(t, tm, "Restock · ", "TEE-BLK-M")
 	sendKeys(tm, "a")
 	waitText(t, tm, "2 selected")
 	sendKeys(tm, "enter")

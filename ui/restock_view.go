@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"poboard/forecast"
@@ -58,21 +59,38 @@ var methodNames = map[forecast.Method]string{
 // drawn, restockDetailLines before the first frame.
 func (v *restockView) detailHeight() int { return max(v.detailRows, restockDetailLines) }
 
-// title returns the view's title with its counts.
-func (v *restockView) title() string {
-	title := "Restock suggestions"
+// title returns the view's title with its counts and the backtest's
+// accuracy over all SKUs, shortened to fit width cells: first "Restock
+// suggestions" becomes "Restock", then the accuracy is left out.
+func (v *restockView) title(width int) string {
 	if !v.loaded {
-		return title
+		return "Restock suggestions"
 	}
 	all, needed := v.skuCount()
-	title += fmt.Sprintf(" · %d SKUs, %d to order", all, needed)
+	counts := fmt.Sprintf(" · %d SKUs, %d to order", all, needed)
 	if v.query() != "" {
-		title += fmt.Sprintf(" · %d shown", v.shownCount())
+		counts += fmt.Sprintf(" · %d shown", v.shownCount())
 	}
 	if len(v.selected) > 0 {
-		title += fmt.Sprintf(" · %d selected", len(v.selected))
+		counts += fmt.Sprintf(" · %d selected", len(v.selected))
 	}
-	return title + " · as of " + v.plan.Today.Format(time.DateOnly)
+	accuracy := ""
+	if a := v.plan.Accuracy; a.Backtested > 0 {
+		accuracy = fmt.Sprintf(" · WAPE %.0f%% bias %+.0f%%", 100*a.WAPE, 100*a.Bias)
+	}
+	asOf := " · as of " + v.plan.Today.Format(time.DateOnly)
+
+	// The box frame takes about six cells around the title.
+	room := width - 6
+	for _, candidate := range []string{
+		"Restock suggestions" + counts + accuracy + asOf,
+		"Restock" + counts + accuracy + asOf,
+	} {
+		if lipgloss.Width(candidate) <= room {
+			return candidate
+		}
+	}
+	return "Restock suggestions" + counts + asOf
 }
 
 // view renders the restock view in width×height cells; job is the import
@@ -107,7 +125,7 @@ func (v *restockView) view(width, height int, job *ordersImport, spin string) st
 		body = append(body, "")
 	}
 	body = append(body[:top], detail...)
-	return s.box(v.title(), body, width, height, true)
+	return s.box(v.title(width), body, width, height, true)
 }
 
 func (v *restockView) emptyText(inner int) []string {
