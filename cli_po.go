@@ -320,7 +320,7 @@ func parseLine(text, currency string) (store.LineInput, error) {
 }
 
 func poCreate(app *App, args []string, stdout, stderr io.Writer) error {
-	flags := newFlagSet("po create", "poboard po create --supplier NAME --line SKU:QTY[:UNIT_COST] ... [--expected YYYY-MM-DD] [--currency CODE]", stdout, stderr)
+	flags := newFlagSet("po create", "poboard po create --supplier NAME [--line SKU:QTY[:UNIT_COST] ...] [--expected YYYY-MM-DD] [--currency CODE]", stdout, stderr)
 	supplier := flags.String("supplier", "", "supplier `NAME`")
 	expected := flags.String("expected", "", "expected delivery `DATE` as YYYY-MM-DD")
 	currency := flags.String("currency", store.DefaultCurrency, "ISO 4217 currency `CODE` of the unit costs")
@@ -437,6 +437,13 @@ func poStatus(app *App, args []string, stdout, stderr io.Writer) error {
 	}
 	app.Logger.Info("PO status changed", "po", po.Number, "status", po.Status, "actor", app.Actor.Name)
 	fmt.Fprintf(stdout, "%s is now %s\n", po.Number, po.Status.Label())
+	if po.Status == store.StatusOrdered {
+		for _, line := range po.Lines {
+			if line.UnitCost == 0 && line.Ordered > 0 {
+				fmt.Fprintf(stderr, "note: line %s of %s has unit cost 0.00; set it with `poboard po edit %s --line %s:%d:COST` before you push\n", line.SKU, po.Number, po.Number, line.SKU, line.Ordered)
+			}
+		}
+	}
 	return nil
 }
 

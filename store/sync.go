@@ -340,7 +340,11 @@ func (s *Store) ImportRemote(remote RemotePO) (po PO, created bool, err error) {
 			po.Lines = append(po.Lines, Line{SKU: line.SKU, Description: line.Description, Ordered: max(line.Ordered, 0),
 				Received: line.Received, Rejected: line.Rejected, UnitCost: line.UnitCost, Unexpected: line.Ordered <= 0})
 		}
-		detail := "imported from " + remote.Connector + " as " + remote.RemoteID
+		source := remote.Label
+		if source == "" {
+			source = remote.Connector
+		}
+		detail := "imported from " + source + " as " + remote.RemoteID
 		if remote.Reference != "" {
 			detail += " (reference " + remote.Reference + ")"
 		}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -39,11 +41,24 @@ func (m *statusMenu) body(c *common) []string {
 	return append(lines, "", s.Muted.Render("enter applies, esc cancels"))
 }
 
+// unpricedLines counts the ordered lines whose unit cost is 0.
+func unpricedLines(po store.PO) int {
+	count := 0
+	for _, line := range po.Lines {
+		if line.UnitCost == 0 && line.Ordered > 0 {
+			count++
+		}
+	}
+	return count
+}
+
 // transitionHint explains what a move implies, where it is not obvious.
 func transitionHint(po store.PO, target store.Status) string {
 	switch {
 	case target == store.StatusOrdered && po.WMS != nil && po.WMS.State == store.PushImported:
 		return "  counts its units as in transit; not pushed again"
+	case target == store.StatusOrdered && unpricedLines(po) > 0:
+		return fmt.Sprintf("  sent to the supplier; %d of its lines cost 0.00, so set their unit costs first (e)", unpricedLines(po))
 	case target == store.StatusOrdered:
 		return "  sent to the supplier; its units count as in transit"
 	case target == store.StatusClosed && po.Status == store.StatusPartiallyReceived:
@@ -79,7 +94,7 @@ type pushConfirm struct {
 func (p *pushConfirm) title() string { return "Push " + p.po.Number }
 
 func (p *pushConfirm) keys(k KeyMap) []key.Binding {
-	return []key.Binding{withHelp(k.Confirm, "y", "push"), k.Cancel}
+	return []key.Binding{withHelp(k.Confirm, "y/enter", "push"), k.Cancel}
 }
 
 func (p *pushConfirm) body(c *common) []string {

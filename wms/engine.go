@@ -137,11 +137,11 @@ func (e *Engine) staleLinkWarnings() []string {
 	}
 	var warnings []string
 	for connector, count := range counts {
-		subject := fmt.Sprintf("%d open POs are", count)
+		text := fmt.Sprintf("%d open POs are linked to %s, which is not the active connector, so they no longer sync; set [wms] connector = %q to follow them, or close them when received", count, connector, connector)
 		if count == 1 {
-			subject = "1 open PO is"
+			text = fmt.Sprintf("1 open PO is linked to %s, which is not the active connector, so it no longer syncs; set [wms] connector = %q to follow it, or close it when received", connector, connector)
 		}
-		warnings = append(warnings, fmt.Sprintf("%s linked to %s, which is not the active connector, so they no longer sync; set [wms] connector = %q to follow them, or close them when received", subject, connector, connector))
+		warnings = append(warnings, text)
 		e.log.Warn("open POs linked to an inactive connector", "connector", connector, "pos", count, "active", e.conn.Name())
 	}
 	sort.Strings(warnings)

@@ -44,6 +44,7 @@ func main() {
 		SavedElements: map[string]string{"Supplier": "Acme Textiles"},
 		Items:         []extensivtest.Item{{SKU: "TEE-BLK-M", Qty: 24, Cost: "4.25"}}})
 
+	fmt.Printf("Items this warehouse knows (a PO with other SKUs is rejected; add more with -items): %s\n", *items)
 	fmt.Printf(`Extensiv test server on %s (receiver %d seeded for the initial import)
 
 [wms]
