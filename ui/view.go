@@ -91,7 +91,31 @@ func (m *Model) boardView() string {
 	if m.detail.dialog != nil {
 		keys = keyList(m.detail.dialog.keys(m.c.keys))
 	}
-	return panes + "\n" + status + "\n" + m.footer(m.help.View(keys))
+	return panes + "\n" + status + "\n" + m.footer(m.help.View(m.fitKeys(keys)))
+}
+
+// fitKeys drops keys from the end of a short key help that is wider than
+// the terminal, but keeps help and quit, so `? help` and `q quit` always
+// show on the board.
+func (m *Model) fitKeys(keys help.KeyMap) help.KeyMap {
+	short := keys.ShortHelp()
+	full := m.help
+	full.Width = 0
+	if lipgloss.Width(full.ShortHelpView(short)) <= m.width {
+		return keys
+	}
+	var kept, tail []key.Binding
+	for _, binding := range short {
+		if binding.Help().Key == m.c.keys.Help.Help().Key || binding.Help().Key == m.c.keys.Quit.Help().Key {
+			tail = append(tail, binding)
+		} else {
+			kept = append(kept, binding)
+		}
+	}
+	for len(kept) > 0 && lipgloss.Width(full.ShortHelpView(append(append([]key.Binding(nil), kept...), tail...))) > m.width {
+		kept = kept[:len(kept)-1]
+	}
+	return keyList(append(kept, tail...))
 }
 
 // tooSmall reports whether the terminal is below 80×24, or its size is
