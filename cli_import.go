@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -39,12 +40,20 @@ func runImport(ctx context.Context, app *App, args []string, stdout, stderr io.W
 	var err error
 	switch args[0] {
 	case "orders", "products", "inventory":
-		var cleanup func()
-		args, cleanup, err = spoolStdin(app, args)
+		spooled, cleanup, err := spoolStdin(app, args)
 		if err != nil {
 			return report(stderr, app, err)
 		}
 		defer cleanup()
+		// Messages name the file; the copy of standard input is called
+		// "stdin" there, not by its temporary path.
+		for i, arg := range spooled {
+			if arg != args[i] {
+				stdout = pathRenamer{out: stdout, path: arg}
+				stderr = pathRenamer{out: stderr, path: arg}
+			}
+		}
+		args = spooled
 	}
 	switch args[0] {
 	case "orders":
@@ -100,6 +109,21 @@ func spoolStdin(app *App, args []string) ([]string, func(), error) {
 		}
 	}
 	return out, cleanup, nil
+}
+
+// pathRenamer writes to out with every occurrence of path replaced by
+// "stdin". Each fmt call writes whole messages, so a path is never split
+// across two writes.
+type pathRenamer struct {
+	out  io.Writer
+	path string
+}
+
+func (r pathRenamer) Write(p []byte) (int, error) {
+	if _, err := r.out.Write(bytes.ReplaceAll(p, []byte(r.path), []byte("stdin"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // progress reports a file's read position, row count, rate and time left

@@ -21,6 +21,9 @@ func TestImportOrdersFromStdin(t *testing.T) {
 	if !strings.Contains(stdout, "19 orders (19 new") {
 		t.Fatalf("import printed %q", stdout)
 	}
+	if !strings.HasPrefix(stdout, "stdin: ") || strings.Contains(stdout, "poboard-import-") {
+		t.Fatalf("import names the temporary copy instead of stdin: %q", stdout)
+	}
 	code, stdout, _ = c.runInput(string(export), "import", "orders", "-")
 	if code != 0 || !strings.Contains(stdout, "19 unchanged") {
 		t.Fatalf("second import: exit %d, printed %q", code, stdout)
