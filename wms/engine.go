@@ -55,6 +55,10 @@ type Status struct {
 	LastError  string
 	// InFlight lists the PO numbers queued for push, oldest first.
 	InFlight []string
+	// Polls counts the polls finished since the engine started, whether
+	// they succeeded or failed, so a caller can tell that a sync it asked
+	// for has run even when its outcome repeats the last one.
+	Polls int
 	// Imported is true once the initial import has run for this connector.
 	Imported bool
 	// Warnings are lasting problems the buyer should see, such as open

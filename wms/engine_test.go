@@ -134,6 +134,9 @@ func TestPushThenReceiptsFillPO(t *testing.T) {
 	if engine.Status().LastSync.IsZero() {
 		t.Fatal("status has no last sync time")
 	}
+	if engine.Status().Polls == 0 {
+		t.Fatal("status counts no polls")
+	}
 	if len(engine.Status().InFlight) != 0 {
 		t.Fatalf("in flight = %v", engine.Status().InFlight)
 	}

@@ -38,12 +38,16 @@ func (e *Engine) Poll(ctx context.Context) error {
 
 	err := e.poll(ctx)
 	if err != nil {
-		e.setStatus(func(s *Status) { s.LastError = err.Error() })
+		e.setStatus(func(s *Status) {
+			s.LastError = err.Error()
+			s.Polls++
+		})
 		return err
 	}
 	e.setStatus(func(s *Status) {
 		s.LastSync = time.Now()
 		s.LastError = ""
+		s.Polls++
 	})
 	return nil
 }
