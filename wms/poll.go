@@ -31,7 +31,10 @@ func (e *Engine) Poll(ctx context.Context) error {
 
 	if e.opts.AutoImport && !e.imported() {
 		if _, err := e.importExisting(ctx); err != nil {
-			e.setStatus(func(s *Status) { s.LastError = err.Error() })
+			e.setStatus(func(s *Status) {
+				s.LastError = err.Error()
+				s.Polls++
+			})
 			return err
 		}
 	}
