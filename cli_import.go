@@ -343,7 +343,7 @@ func printUnmapped(app *App, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %6d units  %s\n", name.Units, name.Name)
 	}
-	fmt.Fprintln(out, "Map each with `poboard import map NAME SKU`, or import a products export that lists them.")
+	fmt.Fprintln(out, "Map each with `poboard import map NAME SKU` (over SSH: `ssh -p PORT HOST import map NAME SKU`), or import a products export that lists them.")
 	return nil
 }
 
