@@ -145,3 +145,40 @@ func TestSyncNoticeShowsSyncError(t *testing.T) {
 		t.Errorf("the error shows twice:\n%s", view)
 	}
 }
+
+func TestSyncNoticeShowsRepeatedSyncError(t *testing.T) {
+	st := openTestStore(t)
+	srv, engine := startExtensiv(t, st)
+	po := createPO(t, st, "Acme", store.StatusOrdered)
+	if _, err := engine.RequestPush(buyer, po.Number, 0); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the push to be accepted", func() bool {
+		po, _ := st.GetPO(po.Number)
+		return po.Pushed()
+	})
+	// With its server gone, a first poll fails.
+	srv.Close()
+	engine.SyncNow()
+	waitUntil(t, "a poll to fail", func() bool { return engine.Status().LastError != "" })
+	m := newTestModel(t, st, engine, buyer)
+	send(m, changesMsg{{Sync: true}})
+	before := engine.Status()
+
+	// The requested sync fails with the same error as the one before it,
+	// so only the count of finished polls shows that it ran.
+	press(m, "r")
+	if m.status.notice.text != "sync with Extensiv requested" {
+		t.Fatalf("notice after r = %q", m.status.notice.text)
+	}
+	waitUntil(t, "the requested poll to finish", func() bool { return engine.Status().Polls > before.Polls })
+	send(m, changesMsg{{Sync: true}})
+
+	after := engine.Status()
+	if after.LastError != before.LastError {
+		t.Fatalf("the poll failed with %q, want the same error as before, %q", after.LastError, before.LastError)
+	}
+	if !strings.HasPrefix(m.status.notice.text, after.LastError) || m.status.notice.kind != noticeError {
+		t.Errorf("notice = %q (kind %v), want the error %q", m.status.notice.text, m.status.notice.kind, after.LastError)
+	}
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -39,11 +38,11 @@ type notice struct {
 	sync *syncRequest
 }
 
-// syncRequest is the engine's last sync and last error when the user
-// requested a sync, which later states are compared with.
+// syncRequest is the engine's count of finished polls when the user
+// requested a sync. A later count past it means a poll has finished since,
+// even when that poll failed with the same error as the one before.
 type syncRequest struct {
-	lastSync  time.Time
-	lastError string
+	polls int
 }
 
 // statusPane shows the sync engine's state, pushes in flight, the last
@@ -94,27 +93,23 @@ func (p *statusPane) refresh() {
 func (p *statusPane) setSyncNotice(label string) {
 	status := p.c.sync.Status()
 	p.setNotice("sync with "+label+" requested", noticeInfo)
-	p.notice.sync = &syncRequest{lastSync: status.LastSync, lastError: status.LastError}
+	p.notice.sync = &syncRequest{polls: status.Polls}
 }
 
-// followSync replaces the notice of a sync request once the engine's
-// last sync moves past the request, or with the engine's error once a
-// new one appears.
-//
-// NOTE: a sync that fails with the same error as before the request
-// changes neither, so that notice stays until the next key.
+// followSync replaces the notice of a sync request with the outcome once
+// the engine has finished a poll since the request: the engine's error if
+// that poll failed, and otherwise that the sync finished.
 func (p *statusPane) followSync() {
 	request := p.notice.sync
-	if request == nil {
+	if request == nil || p.sync.Polls <= request.polls {
+		return
+	}
+	if p.sync.LastError != "" {
+		p.setNotice(p.sync.LastError+"; press r to try again, or w to check the connection", noticeError)
 		return
 	}
 	label := p.c.sync.Info().Label
-	switch {
-	case p.sync.LastSync.After(request.lastSync):
-		p.setNotice("sync with "+label+" finished; receipts and changes are up to date", noticeSuccess)
-	case p.sync.LastError != "" && p.sync.LastError != request.lastError:
-		p.setNotice(p.sync.LastError+"; press r to try again, or w to check the connection", noticeError)
-	}
+	p.setNotice("sync with "+label+" finished; receipts and changes are up to date", noticeSuccess)
 }
 
 // inFlight reports whether any push is queued and not yet accepted.
