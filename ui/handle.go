@@ -235,7 +235,7 @@ func (m *Model) openNewForm() tea.Cmd {
 	}
 	m.form = newPOForm(m.c, nil)
 	m.mode = modeForm
-	return nil
+	return loadSupplierCurrenciesCmd(m.c)
 }
 
 func (m *Model) openEditForm() tea.Cmd {

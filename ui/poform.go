@@ -39,10 +39,87 @@ type poForm struct {
 	// notesOnly is the reason shown when only the notes can change; ""
 	// for the full form.
 	notesOnly string
+
+	// currencies maps a supplier to the currency its new POs start with.
+	// It is nil until loaded, and on an edit form, which keeps the PO's
+	// own currency.
+	currencies map[string]string
+	// filledCurrency is the currency the form filled in last. A currency
+	// field with another value, other than empty, was typed by the user
+	// and is left alone.
+	filledCurrency string
+}
+
+// supplierCurrenciesMsg carries the currency of each known supplier, for
+// the new-PO form.
+type supplierCurrenciesMsg struct {
+	currencies map[string]string
+	err        error
+}
+
+// loadSupplierCurrenciesCmd reads the currency each supplier's new PO
+// starts with: the supplier settings' currency where set, and otherwise
+// the currency of the supplier's newest PO.
+func loadSupplierCurrenciesCmd(c *common) tea.Cmd {
+	return func() tea.Msg {
+		summaries, err := c.store.ListSummaries()
+		if err != nil {
+			return supplierCurrenciesMsg{err: fmt.Errorf("reading earlier POs for the supplier's currency failed: %w; type the currency, the form starts with %s", err, store.DefaultCurrency)}
+		}
+		currencies := make(map[string]string)
+		newest := make(map[string]uint64)
+		for _, summary := range summaries {
+			if summary.Currency == "" || summary.ID < newest[summary.Supplier] {
+				continue
+			}
+			currencies[summary.Supplier], newest[summary.Supplier] = summary.Currency, summary.ID
+		}
+
+		suppliers, err := c.store.Suppliers()
+		if err != nil {
+			return supplierCurrenciesMsg{err: fmt.Errorf("reading supplier settings for the supplier's currency failed: %w; type the currency, the form starts with %s", err, store.DefaultCurrency)}
+		}
+		for _, settings := range suppliers {
+			if settings.Currency != "" {
+				currencies[settings.Name] = settings.Currency
+			}
+		}
+		return supplierCurrenciesMsg{currencies: currencies}
+	}
+}
+
+// setCurrencies stores the suppliers' currencies on a new-PO form and
+// fills in the currency of the supplier typed so far.
+func (f *poForm) setCurrencies(currencies map[string]string) {
+	if f.editing != nil {
+		return
+	}
+	f.currencies = currencies
+	f.fillCurrency()
+}
+
+// fillCurrency sets the currency field to the typed supplier's currency,
+// or to DefaultCurrency for a supplier without one, unless the user typed
+// a currency.
+func (f *poForm) fillCurrency() {
+	if f.editing != nil || f.currencies == nil {
+		return
+	}
+	field := &f.grid.rows[rowCurrency].cells[0]
+	current := strings.TrimSpace(field.Value())
+	if current != "" && current != f.filledCurrency {
+		return
+	}
+	currency, ok := f.currencies[f.grid.rows[rowSupplier].value(0)]
+	if !ok {
+		currency = store.DefaultCurrency
+	}
+	field.SetValue(currency)
+	f.filledCurrency = currency
 }
 
 func newPOForm(c *common, editing *store.PO) *poForm {
-	f := &poForm{editing: editing, grid: formGrid{c: c, errRow: -1}}
+	f := &poForm{editing: editing, grid: formGrid{c: c, errRow: -1}, filledCurrency: store.DefaultCurrency}
 	f.grid.fieldOf = f.fieldOf
 	po := store.PO{Currency: store.DefaultCurrency}
 	if editing != nil {
@@ -115,14 +192,26 @@ func (f *poForm) update(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
 	if f.grid.stale && f.editing != nil && key.Matches(msg, f.grid.c.keys.Reload) {
 		return loadFormPOCmd(f.grid.c, f.editing.Number, originForm), false
 	}
+	supplier := f.supplier()
 	cmd, submit, cancel := f.grid.update(msg, f.notesOnly == "", func() formRow { return f.lineRow("", "", "", "") })
 	if cancel {
 		return nil, true
+	}
+	if f.supplier() != supplier {
+		f.fillCurrency()
 	}
 	if !submit {
 		return cmd, false
 	}
 	return f.save(), false
+}
+
+// supplier returns the supplier typed so far, "" on the notes form.
+func (f *poForm) supplier() string {
+	if f.notesOnly != "" {
+		return ""
+	}
+	return f.grid.rows[rowSupplier].value(0)
 }
 
 // save validates the form and returns the Cmd that writes it.

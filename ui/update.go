@@ -43,6 +43,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case formPOMsg:
 		return m, m.onFormPO(msg)
 
+	case supplierCurrenciesMsg:
+		m.onSupplierCurrencies(msg)
+		return m, nil
+
 	case changesMsg:
 		return m, m.onChanges(msg)
 
@@ -293,4 +297,17 @@ func (m *Model) onFormPO(msg formPOMsg) tea.Cmd {
 	m.list.upsert(store.Summarize(po))
 	m.detail.setPO(po)
 	return nil
+}
+
+// onSupplierCurrencies fills in the currency of the supplier typed so far
+// on an open new-PO form. If the read failed, the form keeps
+// DefaultCurrency and the status pane shows why.
+func (m *Model) onSupplierCurrencies(msg supplierCurrenciesMsg) {
+	if msg.err != nil {
+		m.status.setError(msg.err)
+		return
+	}
+	if m.form != nil && m.form.editing == nil {
+		m.form.setCurrencies(msg.currencies)
+	}
 }
