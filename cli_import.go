@@ -454,6 +454,7 @@ func importMapCommand(app *App, args []string, stdout, stderr io.Writer) error {
 	if len(positional) != 2 {
 		return usagef("want a product name and a SKU, as in: poboard import map \"The Minimal Snowboard\" SB-MIN")
 	}
+
 	unmapped, err := app.Store.UnmappedNames()
 	if err != nil {
 		return err
@@ -464,6 +465,7 @@ func importMapCommand(app *App, args []string, stdout, stderr io.Writer) error {
 			known = true
 		}
 	}
+
 	if err := app.Store.MapProductName(app.Actor, positional[0], positional[1]); err != nil {
 		var validation *store.ValidationError
 		if errors.As(err, &validation) {

@@ -1,6 +1,6 @@
-// Command poboard is a keyboard-driven purchase-order board: buyers raise
-// POs, push them to their WMS or 3PL, and watch receipts arrive; warehouse
-// leads follow receiving over SSH. See README.md for the commands.
+// Command poboard is a keyboard-driven purchase-order board. Buyers raise
+// POs, push them to their WMS or 3PL, and watch receipts arrive. Warehouse
+// leads follow receiving over SSH. README.md lists the commands.
 package main
 
 import (

@@ -17,10 +17,10 @@ type Change struct {
 // syncKey is the pending-set key of a Sync change; PO numbers never contain NUL.
 const syncKey = "\x00sync"
 
-// Hub fans committed changes out to subscribers. Publish never blocks: each
-// subscriber keeps a set of pending PO numbers, so many changes to one PO
-// coalesce into one, and a subscriber with more than its buffer pending gets
-// a single resync instead.
+// Hub fans committed changes out to subscribers. Publish never waits for a
+// subscriber, because each one keeps a set of pending PO numbers: many
+// changes to one PO coalesce into one, and a subscriber with more than its
+// buffer pending gets a single resync instead (TestHubPublishNeverBlocks).
 type Hub struct {
 	mu     sync.Mutex
 	subs   map[*Subscription]struct{}

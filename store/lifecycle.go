@@ -20,7 +20,7 @@ var buyerTransitions = map[Status][]Status{
 // AllowedTransitions returns the statuses a buyer may move po to now. A PO
 // locked by a WMS allows two moves only. An imported PO moves between
 // Approved and Ordered to count its units as in transit. A pushed PO that
-// is Partially received or Received may be closed: closing is poboard's
+// is Partially received or Received may be closed. Closing is poboard's
 // own bookkeeping, not a change the WMS has to make, and without it a PO
 // that arrived short would count its missing units as in transit forever.
 func AllowedTransitions(po PO) []Status {

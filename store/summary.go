@@ -45,6 +45,7 @@ func decodeSummary(raw []byte) (Summary, error) {
 	if r.byte() != summaryFormat {
 		return Summary{}, errSummaryFormat
 	}
+
 	var summary Summary
 	summary.ID = r.uvarint()
 	summary.Number = r.string()
@@ -62,6 +63,7 @@ func decodeSummary(raw []byte) (Summary, error) {
 	summary.Value = r.varint()
 	summary.Version = r.uvarint()
 	summary.UpdatedAt = time.Unix(0, r.varint()).UTC()
+
 	if skus := r.string(); skus != "" {
 		summary.SKUs = strings.Split(skus, "\x00")
 	} else {

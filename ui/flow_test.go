@@ -119,7 +119,7 @@ func TestFlowCreateToReceived(t *testing.T) {
 }
 
 // TestFlowLockedEdit opens the notes form when e is pressed on a pushed
-// PO, which says where the other fields change.
+// PO; the form names where the other fields change.
 func TestFlowLockedEdit(t *testing.T) {
 	st := openTestStore(t)
 	engine, _ := startEngine(t, st)

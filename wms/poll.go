@@ -22,7 +22,7 @@ func (e *Engine) imported() bool {
 
 // Poll fetches the WMS's changes since the stored cursor and applies them.
 // Quantities are cumulative, so an update that arrives twice changes
-// nothing; the cursor is stored only after every update is applied, so a
+// nothing. The cursor is stored only after every update is applied, so a
 // crash mid-poll repeats the poll instead of losing receipts. With
 // AutoImport, the first poll of a configured connector imports first.
 func (e *Engine) Poll(ctx context.Context) error {

@@ -95,9 +95,9 @@ type Server struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 
-	// mu guards closing and live. No code sends to a program or writes to
-	// a client while holding it, so a stalled client cannot block other
-	// sessions or Shutdown (TestStalledClientDoesNotBlockOthers).
+	// mu guards closing and live. Code holding it never sends to a program
+	// or writes to a client, so a stalled client cannot block other sessions
+	// or Shutdown; TestStalledClientDoesNotBlockOthers checks this.
 	mu      sync.Mutex
 	closing bool
 	live    map[*liveSession]struct{}

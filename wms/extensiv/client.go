@@ -21,7 +21,7 @@ import (
 // cannot exhaust memory. 500 receivers with their lines fit well inside.
 const maxBody = 64 << 20
 
-// tokenRenewCap is the longest a token is used: Extensiv's help center asks
+// tokenRenewCap is the longest a token is used: Extensiv's help center requests
 // integrations to mint a new one at least every 30 minutes.
 const tokenRenewCap = 30 * time.Minute
 
@@ -87,7 +87,7 @@ func (c *client) bearer(ctx context.Context) (string, error) {
 	return c.mint(ctx)
 }
 
-// dropToken forgets token after Extensiv rejected it, unless another caller
+// dropToken discards token after Extensiv rejected it, unless another caller
 // has already replaced it.
 func (c *client) dropToken(token string) {
 	c.mu.Lock()

@@ -213,7 +213,7 @@ type itemPage struct {
 // itemPageSize is the largest page the items endpoint serves.
 const itemPageSize = 100
 
-// unknownSKUs asks Extensiv which of po's SKUs the customer has no item for.
+// unknownSKUs queries Extensiv for the SKUs of po that the customer has no item for.
 func (c *Connector) unknownSKUs(ctx context.Context, po store.PO) ([]string, error) {
 	known := map[string]bool{}
 	skus := make([]string, 0, len(po.Lines))

@@ -20,7 +20,7 @@ const maxStaleRetries = 3
 // adopt links po to a receiver that already carries its PO number: the one
 // an earlier attempt created, or one made by hand in Extensiv. An open
 // receiver is brought in line with the PO, because at push time the PO is
-// the buyer's word; after the push Extensiv becomes the editor.
+// the buyer's record. After the push, Extensiv becomes the editor.
 func (c *Connector) adopt(ctx context.Context, po store.PO, found receiver) (string, error) {
 	id := found.id()
 	if id == 0 {
@@ -104,7 +104,7 @@ func (c *Connector) applyPO(po store.PO, body map[string]any) {
 		if seen[strings.ToUpper(line.SKU)] || line.Ordered <= 0 {
 			continue
 		}
-		// receiveItemId 0 asks Extensiv to add the line.
+		// receiveItemId 0 makes Extensiv add the line.
 		items = append(items, map[string]any{
 			"itemIdentifier": map[string]any{"sku": line.SKU},
 			"qty":            json.Number(strconv.Itoa(line.Ordered)),

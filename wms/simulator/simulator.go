@@ -302,7 +302,7 @@ func (w *warehouse) sorted() []*order {
 }
 
 // deliver books the order's next receipt. Receipts before the last bring
-// an even share of each line; the last one settles each line, short, over
+// an even share of each line. The last one settles each line, short, over
 // or with rejects as the order's dice decide. The dice are seeded by the
 // order id, so a simulation replays the same way.
 func (s *Simulator) deliver(o *order) {
